@@ -1,0 +1,547 @@
+/* Token decoding: PyJWS._load and _validate_headers, and the one-call
+ * PyJWT.decode / decode_complete for the algorithms the C code implements. */
+#include "pjf.h"
+#include "b64url.h"
+
+#include <openssl/crypto.h>
+
+void pjf_loaded_clear(pjf_loaded *ld)
+{
+    Py_CLEAR(ld->token_owner);
+    Py_CLEAR(ld->header);
+    Py_CLEAR(ld->payload);
+    Py_CLEAR(ld->signature);
+}
+
+/* Raises cls(prefix + str(cause)) from the pending exception when that is a
+ * ValueError or RecursionError, as PyJWT's `except (ValueError,
+ * RecursionError) as e: raise DecodeError(f"...{e}") from e` does. */
+static void raise_json_error(pjf_state *st, const char *prefix)
+{
+    if (!PyErr_ExceptionMatches(PyExc_ValueError) && !PyErr_ExceptionMatches(PyExc_RecursionError))
+        return;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL && value != NULL)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    PyObject *msg = PyUnicode_FromFormat("%s%S", prefix, value);
+    if (msg == NULL) {
+        Py_XDECREF(value);
+        return;
+    }
+    PyObject *exc = PyObject_CallOneArg(st->DecodeError, msg);
+    Py_DECREF(msg);
+    if (exc == NULL) {
+        Py_XDECREF(value);
+        return;
+    }
+    Py_XINCREF(value);
+    PyException_SetCause(exc, value);     /* steals a reference */
+    PyException_SetContext(exc, value);   /* steals the other */
+    PyErr_SetObject(st->DecodeError, exc);
+    Py_DECREF(exc);
+}
+
+static PyObject *decode_segment(pjf_state *st, const char *s, Py_ssize_t n, const char *name)
+{
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)pjf_b64url_decoded_max((size_t)n));
+    if (out == NULL)
+        return NULL;
+    ptrdiff_t len = pjf_b64url_decode((uint8_t *)PyBytes_AS_STRING(out), s, (size_t)n);
+    if (len < 0) {
+        Py_DECREF(out);
+        PyErr_Format(st->DecodeError, "Invalid %s padding", name);
+        return NULL;
+    }
+    if (_PyBytes_Resize(&out, (Py_ssize_t)len) < 0)
+        return NULL;
+    return out;
+}
+
+/* PyJWS._validate_kid */
+static int validate_kid(pjf_state *st, PyObject *kid)
+{
+    if (!PyUnicode_Check(kid))
+        return pjf_raise_int(st->InvalidTokenError, "Key ID header parameter must be a string");
+    return 0;
+}
+
+/* PyJWS._validate_crit */
+static int validate_crit(pjf_state *st, PyObject *header)
+{
+    PyObject *crit = PyDict_GetItemWithError(header, st->s_crit);
+    if (crit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, st->s_crit);
+        return -1;
+    }
+    if (!PyList_Check(crit) || PyList_GET_SIZE(crit) == 0)
+        return pjf_raise_int(st->InvalidTokenError, "Invalid 'crit' header: must be a non-empty list");
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(crit); i++) {
+        PyObject *ext = PyList_GET_ITEM(crit, i);
+        if (!PyUnicode_Check(ext))
+            return pjf_raise_int(st->InvalidTokenError, "Invalid 'crit' header: values must be strings");
+        int eq = PyObject_RichCompareBool(ext, st->s_b64, Py_EQ);
+        if (eq < 0)
+            return -1;
+        if (!eq) {
+            PyErr_Format(st->InvalidTokenError, "Unsupported critical extension: %S", ext);
+            return -1;
+        }
+        int has = PyDict_Contains(header, ext);
+        if (has < 0)
+            return -1;
+        if (!has) {
+            PyErr_Format(st->InvalidTokenError, "Critical extension '%S' is missing from headers", ext);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int pjf_validate_headers(pjf_state *st, PyObject *header, int encoding)
+{
+    PyObject *kid = PyDict_GetItemWithError(header, st->s_kid);
+    if (kid == NULL && PyErr_Occurred())
+        return -1;
+    if (kid != NULL && validate_kid(st, kid) < 0)
+        return -1;
+    if (encoding)
+        return 0;
+    int has = PyDict_Contains(header, st->s_crit);
+    if (has < 0)
+        return -1;
+    return has ? validate_crit(st, header) : 0;
+}
+
+/* header.get("b64", True) is False */
+static int b64_is_false(pjf_state *st, PyObject *header, int *result)
+{
+    PyObject *b = PyDict_GetItemWithError(header, st->s_b64);
+    if (b == NULL && PyErr_Occurred())
+        return -1;
+    *result = (b == Py_False);
+    return 0;
+}
+
+int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
+{
+    memset(ld, 0, sizeof(*ld));
+    if (PyUnicode_Check(jwt)) {
+        ld->tok = PyUnicode_AsUTF8AndSize(jwt, &ld->toklen);
+        if (ld->tok == NULL)
+            return -1;
+    }
+    else if (PyBytes_Check(jwt)) {
+        ld->tok = PyBytes_AS_STRING(jwt);
+        ld->toklen = PyBytes_GET_SIZE(jwt);
+    }
+    else {
+        return pjf_raise_int(st->DecodeError, "Invalid token type. Token must be a <class 'bytes'>");
+    }
+    ld->token_owner = Py_NewRef(jwt);
+    if (ld->toklen > PJF_MAX_TOKEN_LEN) {
+        PyErr_Format(st->DecodeError, "Token is longer than the maximum of %d bytes", PJF_MAX_TOKEN_LEN);
+        goto error;
+    }
+    const char *tok = ld->tok;
+    const char *last = NULL;
+    for (Py_ssize_t i = ld->toklen; i > 0; i--) {
+        if (tok[i - 1] == '.') {
+            last = tok + i - 1;
+            break;
+        }
+    }
+    const char *first = last ? memchr(tok, '.', (size_t)(last - tok)) : NULL;
+    if (first == NULL) {
+        pjf_raise_int(st->DecodeError, "Not enough segments");
+        goto error;
+    }
+    ld->header_end = first - tok;
+    ld->sig_start = last - tok + 1;
+
+    PyObject *hbytes = decode_segment(st, tok, ld->header_end, "header");
+    if (hbytes == NULL)
+        goto error;
+    ld->header = pjf_json_loads_exact(st, PyBytes_AS_STRING(hbytes), PyBytes_GET_SIZE(hbytes));
+    Py_DECREF(hbytes);
+    if (ld->header == NULL) {
+        raise_json_error(st, "Invalid header string: ");
+        goto error;
+    }
+    if (!PyDict_Check(ld->header)) {
+        pjf_raise_int(st->DecodeError, "Invalid header string: must be a json object");
+        goto error;
+    }
+    int detached;
+    if (b64_is_false(st, ld->header, &detached) < 0)
+        goto error;
+    if (detached) {
+        if (last > first + 1) {
+            pjf_raise_int(st->DecodeError, "Payload segment must be empty when 'b64' is false.");
+            goto error;
+        }
+        ld->payload = PyBytes_FromStringAndSize(NULL, 0);
+    }
+    else {
+        ld->payload = decode_segment(st, first + 1, last - first - 1, "payload");
+    }
+    if (ld->payload == NULL)
+        goto error;
+    ld->signature = decode_segment(st, last + 1, ld->toklen - ld->sig_start, "crypto");
+    if (ld->signature == NULL)
+        goto error;
+    if (validate_headers && pjf_validate_headers(st, ld->header, 0) < 0)
+        goto error;
+    return 0;
+error:
+    pjf_loaded_clear(ld);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The one-call decode                                                */
+
+/* The options PyJWT.decode_complete works with: the call's `options` over
+ * self.options, verify_* defaulting to False when the call turns signature
+ * verification off (PyJWT._merge_options). */
+typedef struct {
+    PyObject *call;       /* options argument: dict or None (borrowed) */
+    PyObject *self_opts;  /* self.options (borrowed) */
+    int call_sig_off;     /* call options hold a false verify_signature */
+} opt_view;
+
+/* Borrowed value of option `name`, or NULL when neither dict has it. */
+static PyObject *opt_get(const opt_view *v, PyObject *name, int is_verify_flag, int *err)
+{
+    PyObject *r = NULL;
+    *err = 0;
+    if (v->call != NULL) {
+        r = PyDict_GetItemWithError(v->call, name);
+        if (r != NULL)
+            return r;
+        if (PyErr_Occurred()) {
+            *err = 1;
+            return NULL;
+        }
+        if (is_verify_flag && v->call_sig_off)
+            return Py_False;
+    }
+    r = PyDict_GetItemWithError(v->self_opts, name);
+    if (r == NULL && PyErr_Occurred())
+        *err = 1;
+    return r;
+}
+
+/* 1/0 for a flag, -1 on error, -2 when the option is missing (PyJWT would
+ * raise KeyError: left to the Python path). */
+static int opt_flag(const opt_view *v, PyObject *name, int is_verify_flag, int dflt)
+{
+    int err;
+    PyObject *o = opt_get(v, name, is_verify_flag, &err);
+    if (err)
+        return -1;
+    if (o == NULL)
+        return dflt;
+    return PyObject_IsTrue(o);
+}
+
+static PyObject *not_implemented(void)
+{
+    Py_RETURN_NOTIMPLEMENTED;
+}
+
+static int verify_hmac(pjf_state *st, int hidx, PyObject *key, const pjf_loaded *ld, int enforce)
+{
+    PyObject *owner;
+    const char *k;
+    Py_ssize_t klen;
+    unsigned char mac[64];
+    if (pjf_hmac_prepare_key(st, key, &owner, &k, &klen) < 0)
+        return -1;
+    int n = -1;
+    if (pjf_hmac_check_key_length(st, hidx, klen, enforce) == 0)
+        n = pjf_hmac_compute(st, hidx, k, klen, ld->tok, ld->sig_start - 1, mac);
+    Py_DECREF(owner);
+    if (n < 0)
+        return -1;
+    int ok = PyBytes_GET_SIZE(ld->signature) == n
+             && CRYPTO_memcmp(mac, PyBytes_AS_STRING(ld->signature), (size_t)n) == 0;
+    OPENSSL_cleanse(mac, sizeof(mac));
+    if (!ok)
+        return pjf_raise_int(st->InvalidSignatureError, "Signature verification failed");
+    return 0;
+}
+
+/* PyJWS._verify_signature for HMAC and none. 0 ok, -1 error, 1 when the
+ * algorithm is one the Python layer handles (nothing has been done yet). */
+static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, PyObject *key,
+                            PyObject *algorithms, int enforce)
+{
+    PyObject *alg = PyDict_GetItemWithError(ld->header, st->s_alg);
+    if (alg == NULL)
+        return PyErr_Occurred() ? -1 : pjf_raise_int(st->InvalidAlgorithmError, "Algorithm not specified");
+    int falsy = PyObject_Not(alg);
+    if (falsy < 0)
+        return -1;
+    if (!falsy) {
+        int in = PySequence_Contains(algorithms, alg);
+        if (in < 0)
+            return -1;
+        falsy = !in;
+    }
+    if (falsy)
+        return pjf_raise_int(st->InvalidAlgorithmError, "The specified alg value is not allowed");
+
+    PyObject *table = PyObject_GetAttr(jws, st->s_algorithms);
+    if (table == NULL)
+        return -1;
+    if (!PyDict_CheckExact(table)) {
+        Py_DECREF(table);
+        return 1;
+    }
+    PyObject *alg_obj = PyDict_GetItemWithError(table, alg);
+    Py_XINCREF(alg_obj);
+    Py_DECREF(table);
+    if (alg_obj == NULL)
+        return PyErr_Occurred() ? -1 : pjf_raise_int(st->InvalidAlgorithmError, "Algorithm not supported");
+
+    int r = 1;
+    if ((PyObject *)Py_TYPE(alg_obj) == st->HMACAlgorithm_type) {
+        int hidx = pjf_hmac_hash_index(st, alg_obj);
+        if (hidx >= 0)
+            r = verify_hmac(st, hidx, key, ld, enforce);
+    }
+    else if ((PyObject *)Py_TYPE(alg_obj) == st->NoneAlgorithm_type) {
+        /* NoneAlgorithm: prepare_key accepts only None or "", verify() is False. */
+        int empty = key == Py_None;
+        if (!empty) {
+            empty = PyObject_RichCompareBool(key, st->s_empty, Py_EQ);
+            if (empty < 0) {
+                Py_DECREF(alg_obj);
+                return -1;
+            }
+        }
+        r = empty ? pjf_raise_int(st->InvalidSignatureError, "Signature verification failed")
+                  : pjf_raise_int(st->InvalidKeyError, "When alg = \"none\", key value must be None.");
+    }
+    Py_DECREF(alg_obj);
+    return r;
+}
+
+/* jwt_decode(self, jwt, key, algorithms, options, audience, subject, issuer,
+ *            leeway, complete) -> payload | {"payload", "header", "signature"}
+ * PyJWT.decode / decode_complete in one call; NotImplemented when the call
+ * needs the Python path (subclass, hooks, other algorithms, key objects,
+ * detached payloads, options that are not plain dicts). */
+static PyObject *jwt_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (nargs != 10)
+        return pjf_raise(PyExc_TypeError, "jwt_decode takes 10 arguments");
+    if (pjf_check_ready(st) < 0)
+        return NULL;
+    PyObject *self = args[0], *jwt = args[1], *key = args[2], *algorithms = args[3];
+    PyObject *options = args[4], *audience = args[5], *subject = args[6], *issuer = args[7];
+    PyObject *leeway = args[8];
+    int complete = PyObject_IsTrue(args[9]);
+    PyObject *jws = NULL, *self_opts = NULL, *payload = NULL, *result = NULL;
+    pjf_loaded ld;
+    memset(&ld, 0, sizeof(ld));
+
+    if (complete < 0)
+        return NULL;
+    if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || (options != Py_None && !PyDict_CheckExact(options)))
+        return not_implemented();
+    if (!PyUnicode_Check(key) && !PyBytes_Check(key) && key != Py_None)
+        return not_implemented();
+    jws = PyObject_GetAttr(self, st->s_jws);
+    if (jws == NULL)
+        return NULL;
+    self_opts = PyObject_GetAttr(self, st->s_options);
+    if (self_opts == NULL)
+        goto error;
+    if ((PyObject *)Py_TYPE(jws) != st->PyJWS_type || !PyDict_CheckExact(self_opts))
+        goto defer;
+
+    opt_view ov = {options == Py_None ? NULL : options, self_opts, 0};
+    int verify_sig = 1;
+    if (ov.call != NULL) {
+        PyObject *vs = PyDict_GetItemWithError(ov.call, st->s_verify_signature);
+        if (vs == NULL && PyErr_Occurred())
+            goto error;
+        if (vs != NULL && (verify_sig = PyObject_IsTrue(vs)) < 0)
+            goto error;
+        ov.call_sig_off = !verify_sig;
+    }
+    pjf_claim_opts co;
+    int flags[8];
+    PyObject *const names[8] = {st->s_verify_exp, st->s_verify_nbf, st->s_verify_iat, st->s_verify_aud,
+                                st->s_verify_iss, st->s_verify_sub, st->s_verify_jti, st->s_strict_aud};
+    for (int i = 0; i < 8; i++) {
+        flags[i] = opt_flag(&ov, names[i], i < 7, i < 7 ? -2 : 0);
+        if (flags[i] == -1)
+            goto error;
+        if (flags[i] == -2)
+            goto defer;
+    }
+    co.verify_exp = flags[0];
+    co.verify_nbf = flags[1];
+    co.verify_iat = flags[2];
+    co.verify_aud = flags[3];
+    co.verify_iss = flags[4];
+    co.verify_sub = flags[5];
+    co.verify_jti = flags[6];
+    co.strict_aud = flags[7];
+    int err;
+    co.require = opt_get(&ov, st->s_require, 0, &err);
+    if (err)
+        goto error;
+    if (co.require == NULL)
+        goto defer;
+    int enforce = opt_flag(&ov, st->s_enforce_minimum_key_length, 0, 0);
+    if (enforce < 0)
+        goto error;
+
+    if (verify_sig) {
+        int none = PyObject_Not(algorithms);
+        if (none < 0)
+            goto error;
+        if (none) {
+            pjf_raise(st->DecodeError,
+                      "It is required that you pass in a value for the \"algorithms\" argument when calling decode().");
+            goto error;
+        }
+    }
+    if (pjf_load(st, jwt, &ld, 1) < 0)
+        goto error;
+    int detached;
+    if (b64_is_false(st, ld.header, &detached) < 0)
+        goto error;
+    if (detached)
+        goto defer;
+    if (verify_sig) {
+        int r = verify_signature(st, jws, &ld, key, algorithms, enforce);
+        if (r < 0)
+            goto error;
+        if (r == 1)
+            goto defer;
+    }
+
+    payload = pjf_json_loads_exact(st, PyBytes_AS_STRING(ld.payload), PyBytes_GET_SIZE(ld.payload));
+    if (payload == NULL) {
+        raise_json_error(st, "Invalid payload string: ");
+        goto error;
+    }
+    if (!PyDict_Check(payload)) {
+        pjf_raise(st->DecodeError, "Invalid payload string: must be a json object");
+        goto error;
+    }
+    if (pjf_validate_claims(st, payload, &co, audience, issuer, subject, leeway) < 0)
+        goto error;
+
+    if (complete) {
+        result = PyDict_New();
+        if (result == NULL || PyDict_SetItem(result, st->s_payload, payload) < 0
+            || PyDict_SetItem(result, st->s_header, ld.header) < 0
+            || PyDict_SetItem(result, st->s_signature, ld.signature) < 0)
+            goto error;
+    }
+    else {
+        result = Py_NewRef(payload);
+    }
+    Py_DECREF(payload);
+    Py_DECREF(jws);
+    Py_DECREF(self_opts);
+    pjf_loaded_clear(&ld);
+    return result;
+
+defer:
+    result = not_implemented();
+error:
+    Py_XDECREF(payload);
+    Py_XDECREF(jws);
+    Py_XDECREF(self_opts);
+    pjf_loaded_clear(&ld);
+    if (result == NULL) {
+        assert(PyErr_Occurred());
+        return NULL;
+    }
+    if (result == Py_NotImplemented)
+        return result;
+    Py_DECREF(result);
+    return NULL;
+}
+
+/* load(jwt) -> (payload, signing_input, header, signature): PyJWS._load. */
+static PyObject *py_load(PyObject *module, PyObject *jwt)
+{
+    pjf_state *st = pjf_get_state(module);
+    pjf_loaded ld;
+    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 0) < 0)
+        return NULL;
+    PyObject *signing_input = PyBytes_FromStringAndSize(ld.tok, ld.sig_start - 1);
+    PyObject *r = NULL;
+    if (signing_input != NULL)
+        r = PyTuple_Pack(4, ld.payload, signing_input, ld.header, ld.signature);
+    Py_XDECREF(signing_input);
+    pjf_loaded_clear(&ld);
+    return r;
+}
+
+/* unverified_header(jwt) -> dict: PyJWS.get_unverified_header. */
+static PyObject *py_unverified_header(PyObject *module, PyObject *jwt)
+{
+    pjf_state *st = pjf_get_state(module);
+    pjf_loaded ld;
+    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 1) < 0)
+        return NULL;
+    PyObject *h = Py_NewRef(ld.header);
+    pjf_loaded_clear(&ld);
+    return h;
+}
+
+/* validate_headers(header, encoding) : PyJWS._validate_headers. */
+static PyObject *py_validate_headers(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (nargs != 2 || !PyDict_Check(args[0]))
+        return pjf_raise(PyExc_TypeError, "validate_headers(header: dict, encoding)");
+    int enc = PyObject_IsTrue(args[1]);
+    if (enc < 0 || pjf_check_ready(st) < 0 || pjf_validate_headers(st, args[0], enc) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_validate_kid(PyObject *module, PyObject *kid)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (pjf_check_ready(st) < 0 || validate_kid(st, kid) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_validate_crit(PyObject *module, PyObject *header)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (!PyDict_Check(header))
+        return pjf_raise(PyExc_TypeError, "validate_crit(header: dict)");
+    if (pjf_check_ready(st) < 0 || validate_crit(st, header) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+PyMethodDef pjf_decode_methods[] = {
+    {"validate_kid", py_validate_kid, METH_O, "PyJWS._validate_kid."},
+    {"validate_crit", py_validate_crit, METH_O, "PyJWS._validate_crit."},
+    {"jwt_decode", (PyCFunction)(void (*)(void))jwt_decode, METH_FASTCALL,
+     "PyJWT.decode / decode_complete in one call, or NotImplemented."},
+    {"load", py_load, METH_O, "PyJWS._load."},
+    {"unverified_header", py_unverified_header, METH_O, "PyJWS.get_unverified_header."},
+    {"validate_headers", (PyCFunction)(void (*)(void))py_validate_headers, METH_FASTCALL,
+     "PyJWS._validate_headers."},
+    {NULL, NULL, 0, NULL},
+};

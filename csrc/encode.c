@@ -1,0 +1,397 @@
+/* PyJWT.encode in one call: payload and header JSON, base64url and the
+ * signature written into one buffer, the token built as an ASCII str. */
+#include "pjf.h"
+#include "b64url.h"
+
+#include <openssl/crypto.h>
+
+/* A json_encoder class json.dumps would run exactly like the default one for
+ * the types the C encoder writes: a JSONEncoder subclass that may override
+ * default() but not how it encodes. */
+static int simple_encoder(pjf_state *st, PyObject *cls)
+{
+    static const char *const same[] = {"__init__", "encode", "iterencode"};
+    if (cls == Py_None || cls == st->JSONEncoder)
+        return 1;
+    if (!PyType_Check(cls))
+        return 0;
+    int sub = PyObject_IsSubclass(cls, st->JSONEncoder);
+    if (sub <= 0)
+        return sub;
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        PyObject *a = PyObject_GetAttrString(cls, same[i]);
+        if (a == NULL)
+            return -1;
+        PyObject *b = PyObject_GetAttrString(st->JSONEncoder, same[i]);
+        if (b == NULL) {
+            Py_DECREF(a);
+            return -1;
+        }
+        int eq = (a == b);
+        Py_DECREF(a);
+        Py_DECREF(b);
+        if (!eq)
+            return 0;
+    }
+    return 1;
+}
+
+/* json.dumps(obj, separators=(",", ":"), cls=json_encoder, sort_keys=...)
+ * encoded to UTF-8 and appended to out: the C encoder, or the json module
+ * for what it defers. */
+static int dump_json(pjf_state *st, pjf_buf *out, PyObject *obj, PyObject *json_encoder,
+                     int simple, int sort_keys)
+{
+    Py_ssize_t start = out->len;
+    int r = simple ? pjf_json_encode(out, obj, sort_keys) : PJF_DEFER;
+    if (r <= 0)
+        return r;
+    out->len = start;
+    PyObject *kw = Py_BuildValue("{sOsOsO}", "separators", st->sep_tuple, "cls", json_encoder,
+                                 "sort_keys", sort_keys ? Py_True : Py_False);
+    if (kw == NULL)
+        return -1;
+    PyObject *a = PyTuple_Pack(1, obj);
+    if (a == NULL) {
+        Py_DECREF(kw);
+        return -1;
+    }
+    PyObject *s = PyObject_Call(st->json_dumps, a, kw);
+    Py_DECREF(a);
+    Py_DECREF(kw);
+    if (s == NULL)
+        return -1;
+    Py_ssize_t n;
+    const char *u = PyUnicode_Check(s) ? PyUnicode_AsUTF8AndSize(s, &n) : NULL;
+    if (u == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "json.dumps did not return a str");
+        Py_DECREF(s);
+        return -1;
+    }
+    r = pjf_buf_put(out, u, n);
+    Py_DECREF(s);
+    return r;
+}
+
+static int append_b64(pjf_buf *out, const char *data, Py_ssize_t n)
+{
+    size_t enc = pjf_b64url_encoded_len((size_t)n);
+    if (pjf_buf_reserve(out, (Py_ssize_t)enc) < 0)
+        return -1;
+    out->len += (Py_ssize_t)pjf_b64url_encode(out->data + out->len, (const uint8_t *)data, (size_t)n);
+    return 0;
+}
+
+/* The payload with exp/iat/nbf datetimes turned into ints as PyJWT does
+ * (a copy when anything changes), after its `iss` type check. New ref. */
+static PyObject *prepare_payload(pjf_state *st, PyObject *payload)
+{
+    PyObject *names[3] = {st->s_exp, st->s_iat, st->s_nbf};
+    PyObject *copy = NULL;
+    for (int i = 0; i < 3; i++) {
+        PyObject *v = PyDict_GetItemWithError(payload, names[i]);
+        if (v == NULL) {
+            if (PyErr_Occurred())
+                goto error;
+            continue;
+        }
+        if (PyLong_CheckExact(v) || PyFloat_CheckExact(v) || PyUnicode_CheckExact(v) || v == Py_None)
+            continue;
+        int is_dt = PyObject_IsInstance(v, st->datetime_type);
+        if (is_dt < 0)
+            goto error;
+        if (!is_dt)
+            continue;
+        if (copy == NULL && (copy = PyDict_Copy(payload)) == NULL)
+            goto error;
+        PyObject *ts = PyObject_CallOneArg(st->timegm_utc, v);
+        if (ts == NULL)
+            goto error;
+        int r = PyDict_SetItem(copy, names[i], ts);
+        Py_DECREF(ts);
+        if (r < 0)
+            goto error;
+    }
+    PyObject *p = copy ? copy : payload;
+    PyObject *iss = PyDict_GetItemWithError(p, st->s_iss);
+    if (iss == NULL && PyErr_Occurred())
+        goto error;
+    if (iss != NULL && !PyUnicode_Check(iss)) {
+        PyErr_SetString(PyExc_TypeError, "Issuer (iss) must be a string.");
+        goto error;
+    }
+    return copy ? copy : Py_NewRef(payload);
+error:
+    Py_XDECREF(copy);
+    return NULL;
+}
+
+/* Signs signing_input with alg_obj; appends the signature (raw) to sig. */
+static int sign(pjf_state *st, PyObject *alg_obj, PyObject *key, int enforce,
+                const char *input, Py_ssize_t input_len, pjf_buf *sig)
+{
+    if ((PyObject *)Py_TYPE(alg_obj) == st->HMACAlgorithm_type) {
+        int hidx = pjf_hmac_hash_index(st, alg_obj);
+        if (hidx >= 0) {
+            PyObject *owner;
+            const char *k;
+            Py_ssize_t klen;
+            unsigned char mac[64];
+            if (pjf_hmac_prepare_key(st, key, &owner, &k, &klen) < 0)
+                return -1;
+            int n = -1;
+            if (pjf_hmac_check_key_length(st, hidx, klen, enforce) == 0)
+                n = pjf_hmac_compute(st, hidx, k, klen, input, input_len, mac);
+            Py_DECREF(owner);
+            if (n < 0)
+                return -1;
+            int r = pjf_buf_put(sig, mac, n);
+            OPENSSL_cleanse(mac, sizeof(mac));
+            return r;
+        }
+    }
+    if ((PyObject *)Py_TYPE(alg_obj) == st->NoneAlgorithm_type) {
+        int empty = key == Py_None;
+        if (!empty && (empty = PyObject_RichCompareBool(key, st->s_empty, Py_EQ)) < 0)
+            return -1;
+        if (!empty)
+            return pjf_raise_int(st->InvalidKeyError, "When alg = \"none\", key value must be None.");
+        return 0;
+    }
+    /* Any other Algorithm: its own prepare_key / check_key_length / sign. */
+    PyObject *prepared = NULL, *msg = NULL, *input_obj = NULL, *out = NULL;
+    int result = -1;
+    prepared = PyObject_CallMethod(alg_obj, "prepare_key", "O", key);
+    if (prepared == NULL)
+        goto done;
+    msg = PyObject_CallMethod(alg_obj, "check_key_length", "O", prepared);
+    if (msg == NULL)
+        goto done;
+    int truthy = PyObject_IsTrue(msg);
+    if (truthy < 0)
+        goto done;
+    if (truthy) {
+        if (enforce) {
+            PyErr_SetObject(st->InvalidKeyError, msg);
+            goto done;
+        }
+        if (PyErr_WarnEx(st->InsecureKeyLengthWarning, PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : "", 1) < 0)
+            goto done;
+    }
+    input_obj = PyBytes_FromStringAndSize(input, input_len);
+    if (input_obj == NULL)
+        goto done;
+    out = PyObject_CallMethod(alg_obj, "sign", "OO", input_obj, prepared);
+    if (out == NULL)
+        goto done;
+    Py_buffer view;
+    if (PyObject_GetBuffer(out, &view, PyBUF_SIMPLE) < 0)
+        goto done;
+    result = pjf_buf_put(sig, view.buf, view.len);
+    PyBuffer_Release(&view);
+done:
+    Py_XDECREF(prepared);
+    Py_XDECREF(msg);
+    Py_XDECREF(input_obj);
+    Py_XDECREF(out);
+    return result;
+}
+
+static PyObject *not_implemented(void)
+{
+    Py_RETURN_NOTIMPLEMENTED;
+}
+
+/* jwt_encode(self, payload, key, algorithm, headers, json_encoder, sort_headers)
+ * -> str, or NotImplemented when the call needs the Python path (decided
+ * before anything observable happens). */
+static PyObject *jwt_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (nargs != 7)
+        return pjf_raise(PyExc_TypeError, "jwt_encode takes 7 arguments");
+    if (pjf_check_ready(st) < 0)
+        return NULL;
+    PyObject *self = args[0], *payload = args[1], *key = args[2], *algorithm = args[3];
+    PyObject *headers = args[4], *json_encoder = args[5];
+    int sort_headers = PyObject_IsTrue(args[6]);
+    PyObject *jws = NULL, *jws_opts = NULL, *table = NULL, *header = NULL, *alg_obj = NULL;
+    PyObject *prepared = NULL, *result = NULL;
+    pjf_buf buf, sig, json;
+    pjf_buf_init(&buf);
+    pjf_buf_init(&sig);
+    pjf_buf_init(&json);
+
+    if (sort_headers < 0)
+        return NULL;
+    if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || !PyDict_CheckExact(payload)
+        || (headers != Py_None && !PyDict_CheckExact(headers))
+        || (!PyUnicode_Check(key) && !PyBytes_Check(key) && key != Py_None))
+        return not_implemented();
+    int simple = simple_encoder(st, json_encoder);
+    if (simple < 0)
+        return NULL;
+    if (!simple)
+        return not_implemented();
+    int have_headers = headers != Py_None && PyDict_GET_SIZE(headers) > 0;
+    if (have_headers) {
+        PyObject *b64 = PyDict_GetItemWithError(headers, st->s_b64);
+        if (b64 == Py_False)
+            return not_implemented();   /* detached payloads: Python path */
+        if (b64 == NULL && PyErr_Occurred())
+            return NULL;
+    }
+    jws = PyObject_GetAttr(self, st->s_jws);
+    if (jws == NULL)
+        return NULL;
+    if ((PyObject *)Py_TYPE(jws) != st->PyJWS_type)
+        goto defer;
+    jws_opts = PyObject_GetAttr(jws, st->s_options);
+    if (jws_opts == NULL)
+        goto error;
+    table = PyObject_GetAttr(jws, st->s_algorithms);
+    if (table == NULL)
+        goto error;
+    if (!PyDict_CheckExact(jws_opts) || !PyDict_CheckExact(table))
+        goto defer;
+
+    /* PyJWT.encode: payload checks and JSON. */
+    prepared = prepare_payload(st, payload);
+    if (prepared == NULL)
+        goto error;
+    if (dump_json(st, &json, prepared, json_encoder, 1, 0) < 0)
+        goto error;
+
+    /* PyJWS.encode: the algorithm and the header. */
+    PyObject *alg;
+    if (algorithm == st->algorithm_unset)
+        alg = PyUnicode_FromString("HS256");
+    else if (algorithm == Py_None)
+        alg = PyUnicode_FromString("none");
+    else
+        alg = Py_NewRef(algorithm);
+    if (alg == NULL)
+        goto error;
+    if (have_headers) {
+        PyObject *halg = PyDict_GetItemWithError(headers, st->s_alg);
+        if (halg == NULL && PyErr_Occurred()) {
+            Py_DECREF(alg);
+            goto error;
+        }
+        int truthy = halg ? PyObject_IsTrue(halg) : 0;
+        if (truthy < 0) {
+            Py_DECREF(alg);
+            goto error;
+        }
+        if (truthy)
+            Py_SETREF(alg, Py_NewRef(halg));
+    }
+    header = PyDict_New();
+    PyObject *typ = PyObject_GetAttr(jws, st->s_header_typ);
+    if (header == NULL || typ == NULL || PyDict_SetItem(header, st->s_typ, typ) < 0
+        || PyDict_SetItem(header, st->s_alg, alg) < 0) {
+        Py_XDECREF(typ);
+        Py_DECREF(alg);
+        goto error;
+    }
+    Py_DECREF(typ);
+    if (have_headers) {
+        if (pjf_validate_headers(st, headers, 1) < 0 || PyDict_Update(header, headers) < 0) {
+            Py_DECREF(alg);
+            goto error;
+        }
+    }
+    /* header["typ"] is always there: update() cannot remove it. */
+    int typ_set = PyObject_IsTrue(PyDict_GetItemWithError(header, st->s_typ));
+    int has_b64 = typ_set < 0 ? -1 : PyDict_Contains(header, st->s_b64);
+    if (has_b64 < 0 || (!typ_set && PyDict_DelItem(header, st->s_typ) < 0)
+        || (has_b64 && PyDict_DelItem(header, st->s_b64) < 0)) {
+        Py_DECREF(alg);
+        goto error;
+    }
+
+    /* The signing input: b64(header JSON) "." b64(payload JSON). */
+    Py_ssize_t payload_len = json.len;
+    if (dump_json(st, &json, header, json_encoder, 1, sort_headers) < 0
+        || append_b64(&buf, json.data + payload_len, json.len - payload_len) < 0
+        || pjf_buf_putc(&buf, '.') < 0 || append_b64(&buf, json.data, payload_len) < 0) {
+        Py_DECREF(alg);
+        goto error;
+    }
+
+    alg_obj = PyDict_GetItemWithError(table, alg);
+    Py_XINCREF(alg_obj);
+    Py_DECREF(alg);
+    if (alg_obj == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_NotImplementedError, "Algorithm not supported");
+        goto error;
+    }
+    PyObject *enf = PyDict_GetItemWithError(jws_opts, st->s_enforce_minimum_key_length);
+    if (enf == NULL && PyErr_Occurred())
+        goto error;
+    int enforce = enf ? PyObject_IsTrue(enf) : 0;
+    if (enforce < 0)
+        goto error;
+    if (sign(st, alg_obj, key, enforce, buf.data, buf.len, &sig) < 0)
+        goto error;
+
+    size_t siglen = pjf_b64url_encoded_len((size_t)sig.len);
+    result = PyUnicode_New(buf.len + 1 + (Py_ssize_t)siglen, 127);
+    if (result == NULL)
+        goto error;
+    char *out = (char *)PyUnicode_1BYTE_DATA(result);
+    memcpy(out, buf.data, (size_t)buf.len);
+    out[buf.len] = '.';
+    pjf_b64url_encode(out + buf.len + 1, (const uint8_t *)sig.data, (size_t)sig.len);
+    goto done;
+
+defer:
+    result = not_implemented();
+    goto done;
+error:
+    assert(PyErr_Occurred());
+    result = NULL;
+done:
+    Py_XDECREF(jws);
+    Py_XDECREF(jws_opts);
+    Py_XDECREF(table);
+    Py_XDECREF(header);
+    Py_XDECREF(alg_obj);
+    Py_XDECREF(prepared);
+    pjf_buf_free(&buf);
+    pjf_buf_free(&json);
+    pjf_buf_free(&sig);
+    return result;
+}
+
+/* dumps(obj, json_encoder, sort_keys) -> bytes: the JSON of PyJWT's encode
+ * (C encoder, json.dumps for what it defers), for the Python path. */
+static PyObject *py_dumps(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    pjf_state *st = pjf_get_state(module);
+    if (nargs != 3)
+        return pjf_raise(PyExc_TypeError, "dumps(obj, json_encoder, sort_keys)");
+    int sort_keys = PyObject_IsTrue(args[2]);
+    if (sort_keys < 0 || pjf_check_ready(st) < 0)
+        return NULL;
+    int simple = simple_encoder(st, args[1]);
+    if (simple < 0)
+        return NULL;
+    pjf_buf out;
+    pjf_buf_init(&out);
+    PyObject *r = NULL;
+    if (dump_json(st, &out, args[0], args[1], simple, sort_keys) == 0)
+        r = PyBytes_FromStringAndSize(out.data, out.len);
+    pjf_buf_free(&out);
+    return r;
+}
+
+PyMethodDef pjf_encode_methods[] = {
+    {"jwt_encode", (PyCFunction)(void (*)(void))jwt_encode, METH_FASTCALL,
+     "PyJWT.encode in one call, or NotImplemented."},
+    {"dumps", (PyCFunction)(void (*)(void))py_dumps, METH_FASTCALL,
+     "json.dumps(obj, separators=(',', ':'), cls=..., sort_keys=...).encode()."},
+    {NULL, NULL, 0, NULL},
+};

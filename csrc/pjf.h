@@ -1,0 +1,237 @@
+/* Internal interfaces shared by the files of pyjwt_fast._native. */
+#ifndef PJF_PJF_H
+#define PJF_PJF_H
+
+#include "common.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Output buffer: inline storage first, heap once it outgrows it.      */
+
+typedef struct {
+    char *data;
+    Py_ssize_t len;
+    Py_ssize_t cap;
+    char small[512];
+} pjf_buf;
+
+static inline void pjf_buf_init(pjf_buf *b)
+{
+    b->data = b->small;
+    b->len = 0;
+    b->cap = (Py_ssize_t)sizeof(b->small);
+}
+
+static inline void pjf_buf_free(pjf_buf *b)
+{
+    if (b->data != b->small)
+        PyMem_Free(b->data);
+    pjf_buf_init(b);
+}
+
+/* Makes room for `extra` more bytes; -1 with MemoryError set on failure. */
+int pjf_buf_grow(pjf_buf *b, Py_ssize_t extra);
+
+static inline int pjf_buf_reserve(pjf_buf *b, Py_ssize_t extra)
+{
+    return PJF_LIKELY(b->cap - b->len >= extra) ? 0 : pjf_buf_grow(b, extra);
+}
+
+static inline int pjf_buf_put(pjf_buf *b, const void *p, Py_ssize_t n)
+{
+    if (pjf_buf_reserve(b, n) < 0)
+        return -1;
+    memcpy(b->data + b->len, p, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+static inline int pjf_buf_putc(pjf_buf *b, char c)
+{
+    if (pjf_buf_reserve(b, 1) < 0)
+        return -1;
+    b->data[b->len++] = c;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits on untrusted input (documented in docs/compat.md).           */
+
+/* Largest token decode() takes, in bytes; larger ones are DecodeError. */
+#define PJF_MAX_TOKEN_LEN (16 * 1024 * 1024)
+/* Nesting depth the C JSON decoder handles itself; deeper documents go to
+ * json.loads, whose RecursionError PyJWT turns into DecodeError. */
+#define PJF_JSON_MAX_DEPTH 256
+/* Nesting depth the C JSON encoder handles itself; deeper goes to json.dumps. */
+#define PJF_JSON_ENC_MAX_DEPTH 256
+
+/* ------------------------------------------------------------------ */
+/* JSON (json_enc.c, json_dec.c)                                      */
+
+/* Appends to out the text json.dumps(obj, separators=(",", ":"),
+ * sort_keys=sort_keys) produces (ensure_ascii, allow_nan, as the json module
+ * defaults). Returns 0 on success; PJF_DEFER, with no exception set, when obj
+ * holds anything this encoder leaves to the json module (types other than
+ * dict/list/tuple/str/int/float/bool/None, subclasses whose behaviour could
+ * differ, cycles or depth beyond PJF_JSON_ENC_MAX_DEPTH, ints json would
+ * refuse, sort_keys over keys that are not all str); -1 with an exception set
+ * on memory errors. After PJF_DEFER or -1 out->len is unspecified. */
+int pjf_json_encode(pjf_buf *out, PyObject *obj, int sort_keys);
+
+/* Parses the UTF-8 JSON text s[0:n]. Returns 0 and a new reference in
+ * *result when the text is valid JSON that this decoder takes, giving a
+ * value equal to json.loads(bytes(s[0:n])); PJF_DEFER, with no exception
+ * set, for anything else (invalid JSON, invalid UTF-8 or encoded surrogates,
+ * a BOM or another encoding, depth beyond PJF_JSON_MAX_DEPTH, integers the
+ * int() limit refuses), and the caller then asks json.loads, which gives the
+ * exact value or error; -1 with an exception set on memory errors. */
+int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result);
+
+/* ------------------------------------------------------------------ */
+/* Module state (module.c)                                            */
+
+struct pjf_hmac_cache;
+
+typedef struct {
+    /* Exception and warning classes of pyjwt_fast.exceptions / .warnings. */
+    PyObject *PyJWTError;
+    PyObject *InvalidTokenError;
+    PyObject *DecodeError;
+    PyObject *InvalidSignatureError;
+    PyObject *ExpiredSignatureError;
+    PyObject *InvalidAudienceError;
+    PyObject *InvalidIssuerError;
+    PyObject *InvalidIssuedAtError;
+    PyObject *ImmatureSignatureError;
+    PyObject *InvalidKeyError;
+    PyObject *InvalidAlgorithmError;
+    PyObject *MissingRequiredClaimError;
+    PyObject *InvalidSubjectError;
+    PyObject *InvalidJTIError;
+    PyObject *InsecureKeyLengthWarning;
+
+    /* Classes and objects of the Python layer, handed over by _setup(). */
+    PyObject *PyJWT_type;
+    PyObject *PyJWS_type;
+    PyObject *HMACAlgorithm_type;
+    PyObject *NoneAlgorithm_type;
+    PyObject *algorithm_unset;    /* the "algorithm not given" sentinel */
+    PyObject *hash_funcs[3];      /* hashlib.sha256, sha384, sha512 */
+    PyObject *json_loads;         /* json.loads */
+    PyObject *json_dumps;         /* json.dumps */
+    PyObject *JSONEncoder;        /* json.JSONEncoder */
+    PyObject *datetime_type;      /* datetime.datetime */
+    PyObject *timedelta_type;     /* datetime.timedelta */
+    PyObject *Iterable;           /* collections.abc.Iterable */
+    PyObject *timegm_utc;         /* callable: datetime -> int, as PyJWT converts */
+    PyObject *jwk_shaped;         /* callable: bytes -> bool, PyJWT's JWK test */
+    PyObject *default_options;    /* PyJWT's default options dict */
+    int ready;
+
+    /* Interned strings. */
+    PyObject *s_alg, *s_typ, *s_kid, *s_crit, *s_b64;
+    PyObject *s_exp, *s_iat, *s_nbf, *s_iss, *s_aud, *s_sub, *s_jti;
+    PyObject *s_payload, *s_header, *s_signature;
+    PyObject *s_options, *s_jws, *s_algorithms, *s_header_typ, *s_hash_alg;
+    PyObject *s_verify_signature, *s_verify_exp, *s_verify_nbf, *s_verify_iat;
+    PyObject *s_verify_aud, *s_verify_iss, *s_verify_sub, *s_verify_jti;
+    PyObject *s_require, *s_strict_aud, *s_enforce_minimum_key_length;
+    PyObject *s_total_seconds, *s_default, *s_empty;
+    PyObject *sep_tuple;          /* (",", ":") */
+
+    /* OpenSSL digests, fetched once. Index 0..2: SHA-256, SHA-384, SHA-512. */
+    EVP_MD *md[3];
+    EVP_MD_CTX *work;             /* scratch context, used with the GIL held */
+    struct pjf_hmac_cache *hmac_cache;
+} pjf_state;
+
+static inline pjf_state *pjf_get_state(PyObject *module)
+{
+    return (pjf_state *)PyModule_GetState(module);
+}
+
+/* Raises cls(msg). Returns NULL / -1 for convenience. */
+PyObject *pjf_raise(PyObject *cls, const char *msg);
+int pjf_raise_int(PyObject *cls, const char *msg);
+/* Raises a RuntimeError when _setup() has not run yet. */
+int pjf_check_ready(pjf_state *st);
+/* Clears OpenSSL's error queue of this thread. */
+void pjf_clear_openssl_errors(void);
+
+/* ------------------------------------------------------------------ */
+/* HMAC (hmac.c)                                                      */
+
+#define PJF_HS256 0
+#define PJF_HS384 1
+#define PJF_HS512 2
+
+/* Digest index of HMACAlgorithm instance alg_obj (0..2), or -1 when its
+ * hash_alg is not one the C code implements. Never raises. */
+int pjf_hmac_hash_index(pjf_state *st, PyObject *alg_obj);
+
+/* HMACAlgorithm.prepare_key in C: force_bytes, the empty-key and the
+ * asymmetric-key / JWK checks with PyJWT's exceptions, the verdict cached by
+ * the key's bytes. Sets data and len to the key bytes (borrowed from owner, a
+ * new reference the caller releases). Returns 0 or -1 with an exception. */
+int pjf_hmac_prepare_key(pjf_state *st, PyObject *key, PyObject **owner,
+                         const char **data, Py_ssize_t *len);
+
+/* HMACAlgorithm.check_key_length + the warning / InvalidKeyError PyJWT
+ * raises from it. enforce: the enforce_minimum_key_length option. */
+int pjf_hmac_check_key_length(pjf_state *st, int hidx, Py_ssize_t keylen, int enforce);
+
+/* MAC of msg under key with digest hidx into out (64 bytes room).
+ * Returns the MAC length, or -1 with an exception. */
+int pjf_hmac_compute(pjf_state *st, int hidx, const char *key, Py_ssize_t keylen,
+                     const char *msg, Py_ssize_t msglen, unsigned char *out);
+
+void pjf_hmac_cache_free(struct pjf_hmac_cache *c);
+
+/* ------------------------------------------------------------------ */
+/* Token pieces (decode.c)                                            */
+
+typedef struct {
+    PyObject *token_owner;   /* bytes holding the token (new ref) */
+    const char *tok;
+    Py_ssize_t toklen;
+    Py_ssize_t header_end;   /* index of the first '.' */
+    Py_ssize_t sig_start;    /* index after the last '.' */
+    PyObject *header;        /* dict (new ref) */
+    PyObject *payload;       /* bytes (new ref) */
+    PyObject *signature;     /* bytes (new ref) */
+} pjf_loaded;
+
+void pjf_loaded_clear(pjf_loaded *ld);
+/* PyJWS._load + PyJWS._validate_headers. 0 or -1 with PyJWT's exception. */
+int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers);
+int pjf_validate_headers(pjf_state *st, PyObject *header, int encoding);
+
+/* json.loads with PyJWT's exact results: the C decoder, then json.loads for
+ * whatever it defers. New reference, or NULL with json's exception. */
+PyObject *pjf_json_loads_exact(pjf_state *st, const char *s, Py_ssize_t n);
+
+/* ------------------------------------------------------------------ */
+/* Claims (claims.c)                                                  */
+
+double pjf_now(void);
+
+typedef struct {
+    int verify_exp, verify_nbf, verify_iat, verify_aud, verify_iss;
+    int verify_sub, verify_jti, strict_aud;
+    PyObject *require;       /* borrowed */
+} pjf_claim_opts;
+
+/* PyJWT._validate_claims with the default hooks. 0 or -1 with exception. */
+int pjf_validate_claims(pjf_state *st, PyObject *payload, const pjf_claim_opts *o,
+                        PyObject *audience, PyObject *issuer, PyObject *subject,
+                        PyObject *leeway);
+
+/* Method tables of the files that export functions to Python. */
+extern PyMethodDef pjf_claims_methods[];
+extern PyMethodDef pjf_decode_methods[];
+extern PyMethodDef pjf_encode_methods[];
+extern PyMethodDef pjf_hmac_methods[];
+
+#endif /* PJF_PJF_H */

@@ -1,0 +1,114 @@
+"""pyjwt_fast: PyJWT 2.15.1's API, with the common path in one C call.
+
+    import pyjwt_fast as jwt
+"""
+import collections.abc as _abc
+import datetime as _datetime
+import hashlib as _hashlib
+import json as _json
+
+from . import _native
+from .algorithms import HMACAlgorithm as _HMACAlgorithm
+from .algorithms import NoneAlgorithm as _NoneAlgorithm
+from .algorithms import _looks_like_jwk
+from .api_jws import (
+    _ALGORITHM_UNSET,
+    PyJWS,
+    get_algorithm_by_name,
+    get_unverified_header,
+    register_algorithm,
+    unregister_algorithm,
+)
+from .api_jwt import PyJWT, _timegm_utc, decode, decode_complete, encode
+from .exceptions import (
+    DecodeError,
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAlgorithmError,
+    InvalidAudienceError,
+    InvalidIssuedAtError,
+    InvalidIssuerError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidTokenError,
+    MissingRequiredClaimError,
+    PyJWKClientConnectionError,
+    PyJWKClientError,
+    PyJWKError,
+    PyJWKSetError,
+    PyJWTError,
+)
+from . import exceptions as _exc
+from .warnings import InsecureKeyLengthWarning
+
+_native._setup(
+    PyJWTError=PyJWTError,
+    InvalidTokenError=InvalidTokenError,
+    DecodeError=DecodeError,
+    InvalidSignatureError=InvalidSignatureError,
+    ExpiredSignatureError=ExpiredSignatureError,
+    InvalidAudienceError=InvalidAudienceError,
+    InvalidIssuerError=InvalidIssuerError,
+    InvalidIssuedAtError=InvalidIssuedAtError,
+    ImmatureSignatureError=ImmatureSignatureError,
+    InvalidKeyError=InvalidKeyError,
+    InvalidAlgorithmError=InvalidAlgorithmError,
+    MissingRequiredClaimError=MissingRequiredClaimError,
+    InvalidSubjectError=_exc.InvalidSubjectError,
+    InvalidJTIError=_exc.InvalidJTIError,
+    InsecureKeyLengthWarning=InsecureKeyLengthWarning,
+    PyJWT_type=PyJWT,
+    PyJWS_type=PyJWS,
+    HMACAlgorithm_type=_HMACAlgorithm,
+    NoneAlgorithm_type=_NoneAlgorithm,
+    algorithm_unset=_ALGORITHM_UNSET,
+    json_loads=_json.loads,
+    json_dumps=_json.dumps,
+    JSONEncoder=_json.JSONEncoder,
+    datetime_type=_datetime.datetime,
+    timedelta_type=_datetime.timedelta,
+    Iterable=_abc.Iterable,
+    timegm_utc=_timegm_utc,
+    jwk_shaped=_looks_like_jwk,
+    default_options=PyJWT._get_default_options(),
+    sha256=_hashlib.sha256,
+    sha384=_hashlib.sha384,
+    sha512=_hashlib.sha512,
+)
+
+__version__ = "2.15.1"
+"""The PyJWT version whose API this package implements."""
+
+__title__ = "pyjwt-fast"
+__description__ = "JSON Web Token implementation in Python, with the hot path in C"
+
+__all__ = [
+    "PyJWS",
+    "PyJWT",
+    "decode",
+    "decode_complete",
+    "encode",
+    "get_unverified_header",
+    "register_algorithm",
+    "unregister_algorithm",
+    "get_algorithm_by_name",
+    # Warnings
+    "InsecureKeyLengthWarning",
+    # Exceptions
+    "DecodeError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "InvalidAlgorithmError",
+    "InvalidAudienceError",
+    "InvalidIssuedAtError",
+    "InvalidIssuerError",
+    "InvalidKeyError",
+    "InvalidSignatureError",
+    "InvalidTokenError",
+    "MissingRequiredClaimError",
+    "PyJWKClientConnectionError",
+    "PyJWKClientError",
+    "PyJWKError",
+    "PyJWKSetError",
+    "PyJWTError",
+]
