@@ -337,11 +337,8 @@ static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, 
  * PyJWT.decode / decode_complete in one call; NotImplemented when the call
  * needs the Python path (subclass, hooks, other algorithms, key objects,
  * detached payloads, options that are not plain dicts). */
-static PyObject *jwt_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
 {
-    pjf_state *st = pjf_get_state(module);
-    if (nargs != 10)
-        return pjf_raise(PyExc_TypeError, "jwt_decode takes 10 arguments");
     if (pjf_check_ready(st) < 0)
         return NULL;
     PyObject *self = args[0], *jwt = args[1], *key = args[2], *algorithms = args[3];
@@ -474,6 +471,13 @@ error:
         return result;
     Py_DECREF(result);
     return NULL;
+}
+
+static PyObject *jwt_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10)
+        return pjf_raise(PyExc_TypeError, "jwt_decode takes 10 arguments");
+    return pjf_jwt_decode(pjf_get_state(module), args);
 }
 
 /* load(jwt) -> (payload, signing_input, header, signature): PyJWS._load. */

@@ -198,6 +198,61 @@ done:
     return result;
 }
 
+/* {"alg":A,"typ":T} with json.dumps's escaping, keys in the order asked. */
+static int plain_header(pjf_buf *out, PyObject *alg, PyObject *typ, int with_typ, int sort_keys)
+{
+    if (!with_typ)
+        return pjf_buf_put(out, "{\"alg\":", 7) < 0 || pjf_json_encode(out, alg, 0) != 0
+                   || pjf_buf_putc(out, '}') < 0 ? -1 : 0;
+    if (sort_keys)
+        return pjf_buf_put(out, "{\"alg\":", 7) < 0 || pjf_json_encode(out, alg, 0) != 0
+                   || pjf_buf_put(out, ",\"typ\":", 7) < 0 || pjf_json_encode(out, typ, 0) != 0
+                   || pjf_buf_putc(out, '}') < 0 ? -1 : 0;
+    return pjf_buf_put(out, "{\"typ\":", 7) < 0 || pjf_json_encode(out, typ, 0) != 0
+               || pjf_buf_put(out, ",\"alg\":", 7) < 0 || pjf_json_encode(out, alg, 0) != 0
+               || pjf_buf_putc(out, '}') < 0 ? -1 : 0;
+}
+
+/* Appends the header JSON PyJWS.encode writes: {"typ": header_typ, "alg":
+ * alg} updated with headers, typ dropped when falsy, b64 dropped. */
+static int header_json(pjf_state *st, pjf_buf *out, PyObject *jws, PyObject *alg, PyObject *headers,
+                       PyObject *json_encoder, int sort_headers)
+{
+    int result = -1;
+    PyObject *header = NULL;
+    PyObject *typ = PyObject_GetAttr(jws, st->s_header_typ);
+    if (typ == NULL)
+        return -1;
+    if (headers == NULL && PyUnicode_CheckExact(alg) && PyUnicode_CheckExact(typ)) {
+        /* The usual header: no dict, no sort. Strings never defer. */
+        Py_ssize_t start = out->len;
+        if (plain_header(out, alg, typ, PyUnicode_GET_LENGTH(typ) > 0, sort_headers) == 0) {
+            Py_DECREF(typ);
+            return 0;
+        }
+        if (PyErr_Occurred())
+            goto done;
+        out->len = start;
+    }
+    header = PyDict_New();
+    if (header == NULL || PyDict_SetItem(header, st->s_typ, typ) < 0
+        || PyDict_SetItem(header, st->s_alg, alg) < 0)
+        goto done;
+    if (headers != NULL && (pjf_validate_headers(st, headers, 1) < 0 || PyDict_Update(header, headers) < 0))
+        goto done;
+    /* header["typ"] is always there: update() cannot remove it. */
+    int typ_set = PyObject_IsTrue(PyDict_GetItemWithError(header, st->s_typ));
+    int has_b64 = typ_set < 0 ? -1 : PyDict_Contains(header, st->s_b64);
+    if (has_b64 < 0 || (!typ_set && PyDict_DelItem(header, st->s_typ) < 0)
+        || (has_b64 && PyDict_DelItem(header, st->s_b64) < 0))
+        goto done;
+    result = dump_json(st, out, header, json_encoder, 1, sort_headers);
+done:
+    Py_DECREF(typ);
+    Py_XDECREF(header);
+    return result;
+}
+
 static PyObject *not_implemented(void)
 {
     Py_RETURN_NOTIMPLEMENTED;
@@ -206,17 +261,14 @@ static PyObject *not_implemented(void)
 /* jwt_encode(self, payload, key, algorithm, headers, json_encoder, sort_headers)
  * -> str, or NotImplemented when the call needs the Python path (decided
  * before anything observable happens). */
-static PyObject *jwt_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
 {
-    pjf_state *st = pjf_get_state(module);
-    if (nargs != 7)
-        return pjf_raise(PyExc_TypeError, "jwt_encode takes 7 arguments");
     if (pjf_check_ready(st) < 0)
         return NULL;
     PyObject *self = args[0], *payload = args[1], *key = args[2], *algorithm = args[3];
     PyObject *headers = args[4], *json_encoder = args[5];
     int sort_headers = PyObject_IsTrue(args[6]);
-    PyObject *jws = NULL, *jws_opts = NULL, *table = NULL, *header = NULL, *alg_obj = NULL;
+    PyObject *jws = NULL, *jws_opts = NULL, *table = NULL, *alg_obj = NULL;
     PyObject *prepared = NULL, *result = NULL;
     pjf_buf buf, sig, json;
     pjf_buf_init(&buf);
@@ -287,33 +339,8 @@ static PyObject *jwt_encode(PyObject *module, PyObject *const *args, Py_ssize_t 
         if (truthy)
             Py_SETREF(alg, Py_NewRef(halg));
     }
-    header = PyDict_New();
-    PyObject *typ = PyObject_GetAttr(jws, st->s_header_typ);
-    if (header == NULL || typ == NULL || PyDict_SetItem(header, st->s_typ, typ) < 0
-        || PyDict_SetItem(header, st->s_alg, alg) < 0) {
-        Py_XDECREF(typ);
-        Py_DECREF(alg);
-        goto error;
-    }
-    Py_DECREF(typ);
-    if (have_headers) {
-        if (pjf_validate_headers(st, headers, 1) < 0 || PyDict_Update(header, headers) < 0) {
-            Py_DECREF(alg);
-            goto error;
-        }
-    }
-    /* header["typ"] is always there: update() cannot remove it. */
-    int typ_set = PyObject_IsTrue(PyDict_GetItemWithError(header, st->s_typ));
-    int has_b64 = typ_set < 0 ? -1 : PyDict_Contains(header, st->s_b64);
-    if (has_b64 < 0 || (!typ_set && PyDict_DelItem(header, st->s_typ) < 0)
-        || (has_b64 && PyDict_DelItem(header, st->s_b64) < 0)) {
-        Py_DECREF(alg);
-        goto error;
-    }
-
-    /* The signing input: b64(header JSON) "." b64(payload JSON). */
     Py_ssize_t payload_len = json.len;
-    if (dump_json(st, &json, header, json_encoder, 1, sort_headers) < 0
+    if (header_json(st, &json, jws, alg, have_headers ? headers : NULL, json_encoder, sort_headers) < 0
         || append_b64(&buf, json.data + payload_len, json.len - payload_len) < 0
         || pjf_buf_putc(&buf, '.') < 0 || append_b64(&buf, json.data, payload_len) < 0) {
         Py_DECREF(alg);
@@ -357,13 +384,19 @@ done:
     Py_XDECREF(jws);
     Py_XDECREF(jws_opts);
     Py_XDECREF(table);
-    Py_XDECREF(header);
     Py_XDECREF(alg_obj);
     Py_XDECREF(prepared);
     pjf_buf_free(&buf);
     pjf_buf_free(&json);
     pjf_buf_free(&sig);
     return result;
+}
+
+static PyObject *jwt_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7)
+        return pjf_raise(PyExc_TypeError, "jwt_encode takes 7 arguments");
+    return pjf_jwt_encode(pjf_get_state(module), args);
 }
 
 /* dumps(obj, json_encoder, sort_keys) -> bytes: the JSON of PyJWT's encode

@@ -314,7 +314,8 @@ static int module_exec(PyObject *module)
         || intern(&st->s_algorithms, "_algorithms") < 0)
         return -1;
     st->sep_tuple = Py_BuildValue("(ss)", ",", ":");
-    if (st->sep_tuple == NULL)
+    st->zero = PyLong_FromLong(0);
+    if (st->sep_tuple == NULL || st->zero == NULL || pjf_fastcall_init(module, st) < 0)
         return -1;
 
     for (int i = 0; i < 3; i++) {
@@ -356,7 +357,7 @@ static int module_exec(PyObject *module)
     X(s_verify_iat) X(s_verify_aud) X(s_verify_iss) X(s_verify_sub)            \
     X(s_verify_jti) X(s_require) X(s_strict_aud)                               \
     X(s_enforce_minimum_key_length) X(s_total_seconds) X(s_default)            \
-    X(s_empty) X(sep_tuple)
+    X(s_empty) X(sep_tuple) X(FastMethod_type) X(zero)
 
 static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {
@@ -366,6 +367,9 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
 #define X(f) Py_VISIT(st->f);
     STATE_OBJECTS(X)
 #undef X
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 10; i++)
+            Py_VISIT(st->param_names[k][i]);
     return 0;
 }
 
@@ -377,6 +381,9 @@ static int module_clear(PyObject *module)
 #define X(f) Py_CLEAR(st->f);
     STATE_OBJECTS(X)
 #undef X
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < 10; i++)
+            Py_CLEAR(st->param_names[k][i]);
     st->ready = 0;
     return 0;
 }

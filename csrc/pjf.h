@@ -145,6 +145,10 @@ typedef struct {
     EVP_MD *md[3];
     EVP_MD_CTX *work;             /* scratch context, used with the GIL held */
     struct pjf_hmac_cache *hmac_cache;
+
+    PyObject *FastMethod_type;    /* fastcall.c */
+    PyObject *param_names[3][10]; /* interned parameter names, fastcall.c */
+    PyObject *zero;               /* the int 0 (leeway's default) */
 } pjf_state;
 
 static inline pjf_state *pjf_get_state(PyObject *module)
@@ -227,6 +231,16 @@ typedef struct {
 int pjf_validate_claims(pjf_state *st, PyObject *payload, const pjf_claim_opts *o,
                         PyObject *audience, PyObject *issuer, PyObject *subject,
                         PyObject *leeway);
+
+/* The one-call PyJWT.encode (7 args: self, payload, key, algorithm, headers,
+ * json_encoder, sort_headers) and PyJWT.decode (10 args: self, jwt, key,
+ * algorithms, options, audience, subject, issuer, leeway, complete). New
+ * reference, NotImplemented when the Python path must run, NULL on error. */
+PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args);
+PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args);
+
+/* fastcall.c: the type of the module-level encode/decode functions. */
+int pjf_fastcall_init(PyObject *module, pjf_state *st);
 
 /* Method tables of the files that export functions to Python. */
 extern PyMethodDef pjf_claims_methods[];

@@ -312,6 +312,8 @@ def _timegm_utc(value: datetime) -> int:
 
 _jwt_global_obj = PyJWT()
 _jwt_global_obj._jws = _jws_global_obj
-encode = _jwt_global_obj.encode
-decode_complete = _jwt_global_obj.decode_complete
-decode = _jwt_global_obj.decode
+# The module-level functions match their arguments in C and call the bound
+# methods below for any call the C path does not take.
+encode = _native.fast_method(0, _jwt_global_obj, _jwt_global_obj.encode)
+decode = _native.fast_method(1, _jwt_global_obj, _jwt_global_obj.decode)
+decode_complete = _native.fast_method(2, _jwt_global_obj, _jwt_global_obj.decode_complete)
