@@ -9,8 +9,46 @@ void pjf_loaded_clear(pjf_loaded *ld)
 {
     Py_CLEAR(ld->token_owner);
     Py_CLEAR(ld->header);
-    Py_CLEAR(ld->payload);
-    Py_CLEAR(ld->signature);
+    pjf_buf_free(&ld->payload);
+    pjf_buf_free(&ld->signature);
+}
+
+/* A copy of the cached header for this segment, or NULL (no exception). */
+static PyObject *hcache_get(pjf_state *st, const char *seg, Py_ssize_t len)
+{
+    if (len > PJF_HCACHE_SEG)
+        return NULL;
+    for (int i = 0; i < PJF_HCACHE_SLOTS; i++) {
+        if (st->hcache[i].header != NULL && st->hcache[i].len == len
+            && memcmp(st->hcache[i].seg, seg, (size_t)len) == 0)
+            return PyDict_Copy(st->hcache[i].header);
+    }
+    return NULL;
+}
+
+/* Keeps a verified header whose values are all immutable scalars, so that
+ * the shallow copies handed out share nothing a caller could change. */
+static void hcache_put(pjf_state *st, const char *seg, Py_ssize_t len, PyObject *header)
+{
+    if (len > PJF_HCACHE_SEG || !PyDict_CheckExact(header))
+        return;
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(header, &pos, &k, &v)) {
+        if (!PyUnicode_CheckExact(v) && !PyLong_CheckExact(v) && !PyFloat_CheckExact(v)
+            && !PyBool_Check(v) && v != Py_None)
+            return;
+    }
+    PyObject *copy = PyDict_Copy(header);
+    if (copy == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    int i = st->hcache_next;
+    st->hcache_next = (i + 1) % PJF_HCACHE_SLOTS;
+    Py_XSETREF(st->hcache[i].header, copy);
+    memcpy(st->hcache[i].seg, seg, (size_t)len);
+    st->hcache[i].len = len;
 }
 
 /* Raises cls(prefix + str(cause)) from the pending exception when that is a
@@ -45,20 +83,20 @@ static void raise_json_error(pjf_state *st, const char *prefix)
     Py_DECREF(exc);
 }
 
-static PyObject *decode_segment(pjf_state *st, const char *s, Py_ssize_t n, const char *name)
+/* Decodes one segment into out (replacing its content). 0, or -1 with
+ * PyJWT's DecodeError. */
+static int decode_segment(pjf_state *st, const char *s, Py_ssize_t n, const char *name, pjf_buf *out)
 {
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)pjf_b64url_decoded_max((size_t)n));
-    if (out == NULL)
-        return NULL;
-    ptrdiff_t len = pjf_b64url_decode((uint8_t *)PyBytes_AS_STRING(out), s, (size_t)n);
+    out->len = 0;
+    if (pjf_buf_reserve(out, (Py_ssize_t)pjf_b64url_decoded_max((size_t)n)) < 0)
+        return -1;
+    ptrdiff_t len = pjf_b64url_decode((uint8_t *)out->data, s, (size_t)n);
     if (len < 0) {
-        Py_DECREF(out);
         PyErr_Format(st->DecodeError, "Invalid %s padding", name);
-        return NULL;
+        return -1;
     }
-    if (_PyBytes_Resize(&out, (Py_ssize_t)len) < 0)
-        return NULL;
-    return out;
+    out->len = (Py_ssize_t)len;
+    return 0;
 }
 
 /* PyJWS._validate_kid */
@@ -129,7 +167,11 @@ static int b64_is_false(pjf_state *st, PyObject *header, int *result)
 
 int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
 {
-    memset(ld, 0, sizeof(*ld));
+    ld->token_owner = NULL;
+    ld->header = NULL;
+    ld->header_cached = 0;
+    pjf_buf_init(&ld->payload);
+    pjf_buf_init(&ld->signature);
     if (PyUnicode_Check(jwt)) {
         ld->tok = PyUnicode_AsUTF8AndSize(jwt, &ld->toklen);
         if (ld->tok == NULL)
@@ -163,18 +205,25 @@ int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
     ld->header_end = first - tok;
     ld->sig_start = last - tok + 1;
 
-    PyObject *hbytes = decode_segment(st, tok, ld->header_end, "header");
-    if (hbytes == NULL)
-        goto error;
-    ld->header = pjf_json_loads_exact(st, PyBytes_AS_STRING(hbytes), PyBytes_GET_SIZE(hbytes));
-    Py_DECREF(hbytes);
-    if (ld->header == NULL) {
-        raise_json_error(st, "Invalid header string: ");
-        goto error;
+    ld->header = hcache_get(st, tok, ld->header_end);
+    if (ld->header != NULL) {
+        ld->header_cached = 1;
     }
-    if (!PyDict_Check(ld->header)) {
-        pjf_raise_int(st->DecodeError, "Invalid header string: must be a json object");
-        goto error;
+    else {
+        if (PyErr_Occurred())
+            goto error;
+        /* The payload buffer holds the header JSON until the payload comes. */
+        if (decode_segment(st, tok, ld->header_end, "header", &ld->payload) < 0)
+            goto error;
+        ld->header = pjf_json_loads_exact(st, ld->payload.data, ld->payload.len);
+        if (ld->header == NULL) {
+            raise_json_error(st, "Invalid header string: ");
+            goto error;
+        }
+        if (!PyDict_Check(ld->header)) {
+            pjf_raise_int(st->DecodeError, "Invalid header string: must be a json object");
+            goto error;
+        }
     }
     int detached;
     if (b64_is_false(st, ld->header, &detached) < 0)
@@ -184,15 +233,12 @@ int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
             pjf_raise_int(st->DecodeError, "Payload segment must be empty when 'b64' is false.");
             goto error;
         }
-        ld->payload = PyBytes_FromStringAndSize(NULL, 0);
+        ld->payload.len = 0;
     }
-    else {
-        ld->payload = decode_segment(st, first + 1, last - first - 1, "payload");
-    }
-    if (ld->payload == NULL)
+    else if (decode_segment(st, first + 1, last - first - 1, "payload", &ld->payload) < 0) {
         goto error;
-    ld->signature = decode_segment(st, last + 1, ld->toklen - ld->sig_start, "crypto");
-    if (ld->signature == NULL)
+    }
+    if (decode_segment(st, last + 1, ld->toklen - ld->sig_start, "crypto", &ld->signature) < 0)
         goto error;
     if (validate_headers && pjf_validate_headers(st, ld->header, 0) < 0)
         goto error;
@@ -268,8 +314,7 @@ static int verify_hmac(pjf_state *st, int hidx, PyObject *key, const pjf_loaded 
     Py_DECREF(owner);
     if (n < 0)
         return -1;
-    int ok = PyBytes_GET_SIZE(ld->signature) == n
-             && CRYPTO_memcmp(mac, PyBytes_AS_STRING(ld->signature), (size_t)n) == 0;
+    int ok = ld->signature.len == n && CRYPTO_memcmp(mac, ld->signature.data, (size_t)n) == 0;
     OPENSSL_cleanse(mac, sizeof(mac));
     if (!ok)
         return pjf_raise_int(st->InvalidSignatureError, "Signature verification failed");
@@ -347,7 +392,9 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     int complete = PyObject_IsTrue(args[9]);
     PyObject *jws = NULL, *self_opts = NULL, *payload = NULL, *result = NULL;
     pjf_loaded ld;
-    memset(&ld, 0, sizeof(ld));
+    ld.token_owner = ld.header = NULL;
+    pjf_buf_init(&ld.payload);
+    pjf_buf_init(&ld.signature);
 
     if (complete < 0)
         return NULL;
@@ -426,9 +473,11 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
             goto error;
         if (r == 1)
             goto defer;
+        if (!ld.header_cached)
+            hcache_put(st, ld.tok, ld.header_end, ld.header);
     }
 
-    payload = pjf_json_loads_exact(st, PyBytes_AS_STRING(ld.payload), PyBytes_GET_SIZE(ld.payload));
+    payload = pjf_json_loads_exact(st, ld.payload.data, ld.payload.len);
     if (payload == NULL) {
         raise_json_error(st, "Invalid payload string: ");
         goto error;
@@ -441,11 +490,15 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         goto error;
 
     if (complete) {
-        result = PyDict_New();
+        PyObject *sig = PyBytes_FromStringAndSize(ld.signature.data, ld.signature.len);
+        result = sig ? PyDict_New() : NULL;
         if (result == NULL || PyDict_SetItem(result, st->s_payload, payload) < 0
             || PyDict_SetItem(result, st->s_header, ld.header) < 0
-            || PyDict_SetItem(result, st->s_signature, ld.signature) < 0)
+            || PyDict_SetItem(result, st->s_signature, sig) < 0) {
+            Py_XDECREF(sig);
             goto error;
+        }
+        Py_DECREF(sig);
     }
     else {
         result = Py_NewRef(payload);
@@ -487,11 +540,15 @@ static PyObject *py_load(PyObject *module, PyObject *jwt)
     pjf_loaded ld;
     if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 0) < 0)
         return NULL;
-    PyObject *signing_input = PyBytes_FromStringAndSize(ld.tok, ld.sig_start - 1);
     PyObject *r = NULL;
-    if (signing_input != NULL)
-        r = PyTuple_Pack(4, ld.payload, signing_input, ld.header, ld.signature);
+    PyObject *payload = PyBytes_FromStringAndSize(ld.payload.data, ld.payload.len);
+    PyObject *signing_input = PyBytes_FromStringAndSize(ld.tok, ld.sig_start - 1);
+    PyObject *signature = PyBytes_FromStringAndSize(ld.signature.data, ld.signature.len);
+    if (payload != NULL && signing_input != NULL && signature != NULL)
+        r = PyTuple_Pack(4, payload, signing_input, ld.header, signature);
+    Py_XDECREF(payload);
     Py_XDECREF(signing_input);
+    Py_XDECREF(signature);
     pjf_loaded_clear(&ld);
     return r;
 }

@@ -370,6 +370,8 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < 10; i++)
             Py_VISIT(st->param_names[k][i]);
+    for (int i = 0; i < PJF_HCACHE_SLOTS; i++)
+        Py_VISIT(st->hcache[i].header);
     return 0;
 }
 
@@ -384,6 +386,10 @@ static int module_clear(PyObject *module)
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < 10; i++)
             Py_CLEAR(st->param_names[k][i]);
+    for (int i = 0; i < PJF_HCACHE_SLOTS; i++) {
+        Py_CLEAR(st->hcache[i].header);
+        st->hcache[i].len = 0;
+    }
     st->ready = 0;
     return 0;
 }

@@ -67,6 +67,10 @@ static inline int pjf_buf_putc(pjf_buf *b, char c)
 /* Nesting depth the C JSON encoder handles itself; deeper goes to json.dumps. */
 #define PJF_JSON_ENC_MAX_DEPTH 256
 
+/* Verified-header cache: slots, and the longest header segment kept. */
+#define PJF_HCACHE_SLOTS 8
+#define PJF_HCACHE_SEG 256
+
 /* ------------------------------------------------------------------ */
 /* JSON (json_enc.c, json_dec.c)                                      */
 
@@ -146,6 +150,15 @@ typedef struct {
     EVP_MD_CTX *work;             /* scratch context, used with the GIL held */
     struct pjf_hmac_cache *hmac_cache;
 
+    /* Verified headers by their encoded segment (decode.c): apps send the
+     * same few headers on every request. Only flat headers are kept. */
+    struct {
+        Py_ssize_t len;
+        PyObject *header;
+        char seg[PJF_HCACHE_SEG];
+    } hcache[PJF_HCACHE_SLOTS];
+    int hcache_next;
+
     PyObject *FastMethod_type;    /* fastcall.c */
     PyObject *param_names[3][10]; /* interned parameter names, fastcall.c */
     PyObject *zero;               /* the int 0 (leeway's default) */
@@ -197,14 +210,15 @@ void pjf_hmac_cache_free(struct pjf_hmac_cache *c);
 /* Token pieces (decode.c)                                            */
 
 typedef struct {
-    PyObject *token_owner;   /* bytes holding the token (new ref) */
+    PyObject *token_owner;   /* the token object (new ref) */
     const char *tok;
     Py_ssize_t toklen;
     Py_ssize_t header_end;   /* index of the first '.' */
     Py_ssize_t sig_start;    /* index after the last '.' */
     PyObject *header;        /* dict (new ref) */
-    PyObject *payload;       /* bytes (new ref) */
-    PyObject *signature;     /* bytes (new ref) */
+    int header_cached;       /* header came from the verified-header cache */
+    pjf_buf payload;         /* decoded payload (empty when b64 is false) */
+    pjf_buf signature;       /* decoded signature */
 } pjf_loaded;
 
 void pjf_loaded_clear(pjf_loaded *ld);
