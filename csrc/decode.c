@@ -302,20 +302,15 @@ static PyObject *not_implemented(void)
 
 static int verify_hmac(pjf_state *st, int hidx, PyObject *key, const pjf_loaded *ld, int enforce)
 {
-    PyObject *owner;
-    const char *k;
-    Py_ssize_t klen;
     unsigned char mac[64];
-    if (pjf_hmac_prepare_key(st, key, &owner, &k, &klen) < 0)
-        return -1;
-    int n = -1;
-    if (pjf_hmac_check_key_length(st, hidx, klen, enforce) == 0)
-        n = pjf_hmac_compute(st, hidx, k, klen, ld->tok, ld->sig_start - 1, mac);
-    Py_DECREF(owner);
+    Py_ssize_t klen;
+    int n = pjf_hmac_key_mac(st, hidx, key, ld->tok, ld->sig_start - 1, mac, &klen);
     if (n < 0)
         return -1;
     int ok = ld->signature.len == n && CRYPTO_memcmp(mac, ld->signature.data, (size_t)n) == 0;
     OPENSSL_cleanse(mac, sizeof(mac));
+    if (pjf_hmac_check_key_length(st, hidx, klen, enforce) < 0)
+        return -1;
     if (!ok)
         return pjf_raise_int(st->InvalidSignatureError, "Signature verification failed");
     return 0;

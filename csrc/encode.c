@@ -134,21 +134,12 @@ static int sign(pjf_state *st, PyObject *alg_obj, PyObject *key, int enforce,
     if ((PyObject *)Py_TYPE(alg_obj) == st->HMACAlgorithm_type) {
         int hidx = pjf_hmac_hash_index(st, alg_obj);
         if (hidx >= 0) {
-            PyObject *owner;
-            const char *k;
-            Py_ssize_t klen;
             unsigned char mac[64];
-            if (pjf_hmac_prepare_key(st, key, &owner, &k, &klen) < 0)
+            Py_ssize_t klen;
+            int n = pjf_hmac_key_mac(st, hidx, key, input, input_len, mac, &klen);
+            if (n < 0 || pjf_hmac_check_key_length(st, hidx, klen, enforce) < 0)
                 return -1;
-            int n = -1;
-            if (pjf_hmac_check_key_length(st, hidx, klen, enforce) == 0)
-                n = pjf_hmac_compute(st, hidx, k, klen, input, input_len, mac);
-            Py_DECREF(owner);
-            if (n < 0)
-                return -1;
-            int r = pjf_buf_put(sig, mac, n);
-            OPENSSL_cleanse(mac, sizeof(mac));
-            return r;
+            return pjf_buf_put(sig, mac, n);
         }
     }
     if ((PyObject *)Py_TYPE(alg_obj) == st->NoneAlgorithm_type) {

@@ -39,14 +39,6 @@ static const int digest_len[3] = {32, 48, 64};
 static const int block_len[3] = {64, 128, 128};
 static const char *const digest_name[3] = {"SHA256", "SHA384", "SHA512"};
 
-static uint64_t key_hash(const unsigned char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL ^ n;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
-}
-
 static void entry_clear(cache_entry *e)
 {
     for (int i = 0; i < 3; i++) {
@@ -271,57 +263,11 @@ static int key_verdict(pjf_state *st, const char *k, size_t n)
     return KEY_OK;
 }
 
-/* Looks the key up (or inserts it), with its verdict. NULL and no exception
- * when the key is too long to cache: *verdict is then set directly. */
-static cache_entry *lookup_key(pjf_state *st, const char *k, size_t n, int *verdict, int *err)
+/* The bytes of an HMAC key (str as UTF-8) and the hash the cache filters
+ * on: the object's own cached hash, a function of its content; entries are
+ * then compared byte for byte. 0, or -1 with PyJWT's exception. */
+static int key_view(pjf_state *st, PyObject *key, const char **data, Py_ssize_t *len, uint64_t *h)
 {
-    *err = 0;
-    if (n <= CACHE_MAX_KEY) {
-        struct pjf_hmac_cache *c = get_cache(st);
-        if (c == NULL) {
-            *err = 1;
-            return NULL;
-        }
-        uint64_t h = key_hash((const unsigned char *)k, n);
-        cache_entry *e = cache_find(c, (const unsigned char *)k, n, h);
-        if (e != NULL && e->verdict == KEY_UNKNOWN) {
-            int v = key_verdict(st, k, n);
-            if (v < 0) {
-                *err = 1;
-                return NULL;
-            }
-            e->verdict = v;
-        }
-        if (e != NULL) {
-            *verdict = e->verdict;
-            return e;
-        }
-        int v = key_verdict(st, k, n);
-        if (v < 0) {
-            *err = 1;
-            return NULL;
-        }
-        e = cache_insert(c, (const unsigned char *)k, n, h, v);
-        if (e == NULL) {
-            *err = 1;
-            return NULL;
-        }
-        *verdict = v;
-        return e;
-    }
-    int v = key_verdict(st, k, n);
-    if (v < 0) {
-        *err = 1;
-        return NULL;
-    }
-    *verdict = v;
-    return NULL;
-}
-
-int pjf_hmac_prepare_key(pjf_state *st, PyObject *key, PyObject **owner,
-                         const char **data, Py_ssize_t *len)
-{
-    *owner = NULL;
     if (PyUnicode_Check(key)) {
         *data = PyUnicode_AsUTF8AndSize(key, len);
         if (*data == NULL)
@@ -332,21 +278,68 @@ int pjf_hmac_prepare_key(pjf_state *st, PyObject *key, PyObject **owner,
         *len = PyBytes_GET_SIZE(key);
     }
     else {
-        PyErr_SetString(PyExc_TypeError, "Expected a string or bytes value");
-        return -1;
+        return pjf_raise_int(PyExc_TypeError, "Expected a string or bytes value");
     }
-    if (*len == 0) {
-        PyErr_SetString(st->InvalidKeyError, "HMAC key must not be empty.");
+    if (*len == 0)
+        return pjf_raise_int(st->InvalidKeyError, "HMAC key must not be empty.");
+    Py_hash_t ph = (PyBytes_CheckExact(key) || PyUnicode_CheckExact(key)) ? PyObject_Hash(key) : 0;
+    if (ph == -1)
         return -1;
+    *h = (uint64_t)ph ^ ((uint64_t)*len << 1) ^ (uint64_t)PyUnicode_Check(key);
+    return 0;
+}
+
+/* The cache entry of a key whose verdict is known, or NULL: with an
+ * exception on error, without one when the key is too long to cache (its
+ * verdict is then in *verdict). Holds no entry pointer across Python code:
+ * the JWK test may run Python, which may use (and evict) the cache. */
+static cache_entry *lookup_key(pjf_state *st, const char *k, size_t n, uint64_t h, int *verdict)
+{
+    struct pjf_hmac_cache *c = NULL;
+    if (n <= CACHE_MAX_KEY) {
+        c = get_cache(st);
+        if (c == NULL)
+            return NULL;
+        cache_entry *e = cache_find(c, (const unsigned char *)k, n, h);
+        if (e != NULL && e->verdict != KEY_UNKNOWN) {
+            *verdict = e->verdict;
+            return e;
+        }
     }
-    int verdict, err;
-    lookup_key(st, *data, (size_t)*len, &verdict, &err);
-    if (err)
-        return -1;
+    int v = key_verdict(st, k, n);
+    if (v < 0)
+        return NULL;
+    *verdict = v;
+    if (c == NULL)
+        return NULL;
+    cache_entry *e = cache_find(c, (const unsigned char *)k, n, h);
+    if (e == NULL)
+        return cache_insert(c, (const unsigned char *)k, n, h, v);
+    e->verdict = v;
+    return e;
+}
+
+static int refuse(pjf_state *st, int verdict)
+{
     if (verdict == KEY_ASYMMETRIC)
         return pjf_raise_int(st->InvalidKeyError, MSG_ASYMMETRIC);
     if (verdict == KEY_JWK)
         return pjf_raise_int(st->InvalidKeyError, MSG_JWK);
+    return 0;
+}
+
+int pjf_hmac_prepare_key(pjf_state *st, PyObject *key, PyObject **owner,
+                         const char **data, Py_ssize_t *len)
+{
+    uint64_t h;
+    int verdict = KEY_OK;
+    *owner = NULL;
+    if (key_view(st, key, data, len, &h) < 0)
+        return -1;
+    if (lookup_key(st, *data, (size_t)*len, h, &verdict) == NULL && PyErr_Occurred())
+        return -1;
+    if (refuse(st, verdict) < 0)
+        return -1;
     *owner = Py_NewRef(key);
     return 0;
 }
@@ -446,27 +439,19 @@ static int mac_with_states(pjf_state *st, int hidx, EVP_MD_CTX *inner, EVP_MD_CT
     return (int)ol;
 }
 
-int pjf_hmac_compute(pjf_state *st, int hidx, const char *key, Py_ssize_t keylen,
-                     const char *msg, Py_ssize_t msglen, unsigned char *out)
+/* The MAC with a cached entry's states (made on first use). */
+static int mac_entry(pjf_state *st, int hidx, cache_entry *e, const char *msg, Py_ssize_t msglen,
+                     unsigned char *out)
 {
-    if ((size_t)keylen <= CACHE_MAX_KEY) {
-        struct pjf_hmac_cache *c = get_cache(st);
-        if (c == NULL)
-            return -1;
-        uint64_t h = key_hash((const unsigned char *)key, (size_t)keylen);
-        cache_entry *e = cache_find(c, (const unsigned char *)key, (size_t)keylen, h);
-        if (e == NULL) {
-            /* sign()/verify() called without prepare_key: the verdict waits
-             * until prepare_key asks for it. */
-            e = cache_insert(c, (const unsigned char *)key, (size_t)keylen, h, KEY_UNKNOWN);
-            if (e == NULL)
-                return -1;
-        }
-        if (e->inner[hidx] == NULL
-            && make_states(st, hidx, e->key, e->keylen, &e->inner[hidx], &e->outer[hidx]) < 0)
-            return -1;
-        return mac_with_states(st, hidx, e->inner[hidx], e->outer[hidx], msg, msglen, out);
-    }
+    if (e->inner[hidx] == NULL
+        && make_states(st, hidx, e->key, e->keylen, &e->inner[hidx], &e->outer[hidx]) < 0)
+        return -1;
+    return mac_with_states(st, hidx, e->inner[hidx], e->outer[hidx], msg, msglen, out);
+}
+
+static int mac_uncached(pjf_state *st, int hidx, const char *key, Py_ssize_t keylen,
+                        const char *msg, Py_ssize_t msglen, unsigned char *out)
+{
     EVP_MD_CTX *inner = NULL, *outer = NULL;
     if (make_states(st, hidx, (const unsigned char *)key, (size_t)keylen, &inner, &outer) < 0)
         return -1;
@@ -474,6 +459,49 @@ int pjf_hmac_compute(pjf_state *st, int hidx, const char *key, Py_ssize_t keylen
     EVP_MD_CTX_free(inner);
     EVP_MD_CTX_free(outer);
     return r;
+}
+
+int pjf_hmac_key_mac(pjf_state *st, int hidx, PyObject *key, const char *msg, Py_ssize_t msglen,
+                     unsigned char *out, Py_ssize_t *keylen)
+{
+    const char *k;
+    uint64_t h;
+    int verdict = KEY_OK;
+    if (key_view(st, key, &k, keylen, &h) < 0)
+        return -1;
+    cache_entry *e = lookup_key(st, k, (size_t)*keylen, h, &verdict);
+    if (e == NULL && PyErr_Occurred())
+        return -1;
+    if (refuse(st, verdict) < 0)
+        return -1;
+    /* No Python code runs between the lookup and the use of e. */
+    if (e != NULL)
+        return mac_entry(st, hidx, e, msg, msglen, out);
+    return mac_uncached(st, hidx, k, *keylen, msg, msglen, out);
+}
+
+/* MAC under a bytes key given to sign()/verify() directly: no key checks. */
+static int mac_bytes_key(pjf_state *st, int hidx, PyObject *key, const char *msg, Py_ssize_t msglen,
+                         unsigned char *out)
+{
+    const char *k = PyBytes_AS_STRING(key);
+    Py_ssize_t n = PyBytes_GET_SIZE(key);
+    if (n > 0 && (size_t)n <= CACHE_MAX_KEY) {
+        struct pjf_hmac_cache *c = get_cache(st);
+        if (c == NULL)
+            return -1;
+        Py_hash_t ph = PyBytes_CheckExact(key) ? PyObject_Hash(key) : 0;
+        if (ph == -1)
+            return -1;
+        uint64_t h = (uint64_t)ph ^ ((uint64_t)n << 1);
+        cache_entry *e = cache_find(c, (const unsigned char *)k, (size_t)n, h);
+        if (e == NULL)
+            e = cache_insert(c, (const unsigned char *)k, (size_t)n, h, KEY_UNKNOWN);
+        if (e == NULL)
+            return -1;
+        return mac_entry(st, hidx, e, msg, msglen, out);
+    }
+    return mac_uncached(st, hidx, k, n, msg, msglen, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -522,8 +550,7 @@ static PyObject *py_hmac_digest(PyObject *module, PyObject *const *args, Py_ssiz
     }
     if (pjf_check_ready(st) < 0 || parse_hidx(args[0], &hidx) < 0)
         return NULL;
-    int n = pjf_hmac_compute(st, hidx, PyBytes_AS_STRING(args[1]), PyBytes_GET_SIZE(args[1]),
-                             PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), mac);
+    int n = mac_bytes_key(st, hidx, args[1], PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), mac);
     if (n < 0)
         return NULL;
     PyObject *r = PyBytes_FromStringAndSize((const char *)mac, n);
@@ -543,8 +570,7 @@ static PyObject *py_hmac_verify(PyObject *module, PyObject *const *args, Py_ssiz
     }
     if (pjf_check_ready(st) < 0 || parse_hidx(args[0], &hidx) < 0)
         return NULL;
-    int n = pjf_hmac_compute(st, hidx, PyBytes_AS_STRING(args[1]), PyBytes_GET_SIZE(args[1]),
-                             PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), mac);
+    int n = mac_bytes_key(st, hidx, args[1], PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), mac);
     if (n < 0)
         return NULL;
     int ok = PyBytes_GET_SIZE(args[3]) == n

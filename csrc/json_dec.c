@@ -5,6 +5,7 @@
  * costs no C recursion. */
 #include "pjf.h"
 
+#include <float.h>
 #include <math.h>
 
 /* Bytes that end a run of plain string content: control characters, '"',
@@ -19,6 +20,20 @@ static const uint8_t str_special[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether any of the 8 bytes in x is special in a string (see str_special):
+ * the bit tricks are exact as a yes/no answer, which is all this asks. */
+static inline int has_special8(uint64_t x)
+{
+    uint64_t lt20 = (x - ONES * 0x20) & ~x & HIGHS;
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+    q = (q - ONES) & ~q & HIGHS;
+    bs = (bs - ONES) & ~bs & HIGHS;
+    return (lt20 | (x & HIGHS) | q | bs) != 0;
+}
 
 /* Keys seen earlier in the document, by their raw bytes: repeated keys (arrays
  * of objects) share one str, as json's memo makes them, without a rebuild. */
@@ -170,6 +185,13 @@ static int scan_string(dec *d, str_scan *s)
 
     s->raw = p;
     for (;;) {
+        while (end - p >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            if (has_special8(x))
+                break;
+            p += 8;
+        }
         while (p < end && !str_special[*p])
             p++;
         if (p >= end)
@@ -320,6 +342,71 @@ static PyObject *json_constant(const char *attr, double fallback)
     return PyFloat_FromDouble(fallback);
 }
 
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define PJF_FAST_FLOAT 1
+/* Powers of ten that doubles hold exactly. */
+static const double exact_pow10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Clinger's fast path for the validated literal lit[0:n]: with a mantissa
+ * below 2^53 and 10^|e| <= 10^22 both operands are exact, so one IEEE
+ * multiply or divide rounds as strtod does. 0 when the literal needs strtod. */
+static int fast_float(const uint8_t *lit, const uint8_t *stop, double *out)
+{
+    const uint8_t *q = lit;
+    uint64_t m = 0;
+    int neg = 0, frac = 0, sig = 0, e10 = 0, ex = 0, exneg = 0, nexp = 0;
+    double v;
+
+    if (*q == '-') {
+        neg = 1;
+        q++;
+    }
+    for (; q < stop && *q != 'e' && *q != 'E'; q++) {
+        if (*q == '.') {
+            frac = 1;
+            continue;
+        }
+        if (m != 0 || *q != '0')
+            sig++;  /* leading zeros are not significant */
+        if (sig > 19)
+            return 0;
+        m = m * 10 + (uint64_t)(*q - '0');
+        e10 -= frac;
+    }
+    if (q < stop) {
+        q++;  /* 'e' or 'E' */
+        if (*q == '+' || *q == '-')
+            exneg = *q++ == '-';
+        for (; q < stop; q++) {
+            if (++nexp > 4)
+                return 0;
+            ex = ex * 10 + (*q - '0');
+        }
+        e10 += exneg ? -ex : ex;
+    }
+    if (m > ((uint64_t)1 << 53))
+        return 0;
+    if (m == 0) {
+        v = 0.0;
+    }
+    else if (e10 < 0) {
+        if (e10 < -22)
+            return 0;
+        v = (double)m / exact_pow10[-e10];
+    }
+    else {
+        if (e10 > 22)
+            return 0;
+        v = (double)m * exact_pow10[e10];
+    }
+    *out = neg ? -v : v;
+    return 1;
+}
+#endif
+
 /* Copies lit[0:n] NUL-terminated into tmp, or into a PyMem block (*heap) when
  * it does not fit; NULL with MemoryError. */
 static char *cstr_copy(const uint8_t *lit, Py_ssize_t n, char *tmp, size_t tmpsize, char **heap)
@@ -385,6 +472,13 @@ static PyObject *parse_number(dec *d)
             v = v * 10 + (*q - '0');
         return PyLong_FromLongLong(*start == '-' ? -v : v);
     }
+#ifdef PJF_FAST_FLOAT
+    if (is_float) {
+        double v;
+        if (fast_float(start, p, &v))
+            return PyFloat_FromDouble(v);
+    }
+#endif
     buf = cstr_copy(start, p - start, tmp, sizeof(tmp), &heap);
     if (buf == NULL)
         return NULL;

@@ -83,6 +83,40 @@ static inline char *put_cp(char *w, Py_UCS4 c)
     return put_u4(w, 0xDC00 | (c & 0x3FF));
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether any of the 8 bytes in x needs escaping (< 0x20, '"', '\\', >= 0x7F):
+ * the bit tricks are exact as a yes/no answer, which is all this asks. */
+static inline int needs_escape8(uint64_t x)
+{
+    uint64_t lt20 = (x - ONES * 0x20) & ~x & HIGHS;
+    uint64_t ge7f = ((x + ONES) | x) & HIGHS;
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+    q = (q - ONES) & ~q & HIGHS;
+    bs = (bs - ONES) & ~bs & HIGHS;
+    return (lt20 | ge7f | q | bs) != 0;
+}
+
+/* Output size of a 1-byte-kind string's content, 8 clean bytes at a time. */
+static inline uint64_t ucs1_escaped_size(const Py_UCS1 *p, Py_ssize_t n)
+{
+    uint64_t size = 0;
+    Py_ssize_t i = 0, j;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (PJF_LIKELY(!needs_escape8(x)))
+            size += 8;
+        else
+            for (j = i; j < i + 8; j++)
+                size += esc_len[p[j]];
+    }
+    for (; i < n; i++)
+        size += esc_len[p[i]];
+    return size;
+}
+
 /* Reserves exactly `size` bytes (computed as uint64_t so it cannot wrap). */
 static inline int reserve_exact(pjf_buf *b, uint64_t size)
 {
@@ -112,8 +146,7 @@ static int enc_str(pjf_buf *b, PyObject *s)
 
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *p = (const Py_UCS1 *)data;
-        for (i = 0; i < n; i++)
-            size += esc_len[p[i]];
+        size += ucs1_escaped_size(p, n);
         if (reserve_exact(b, size) < 0)
             return -1;
         w = b->data + b->len;
@@ -312,22 +345,22 @@ static int enc_dict_sorted(pjf_buf *b, PyObject *d, int depth)
         goto done;
     for (i = 0; i < n; i++) {
         PyObject *k = PyList_GET_ITEM(keys, i), *v;
-        int found = PyDict_GetItemRef(d, k, &v);
-        if (found <= 0) {
+        rc = PyDict_GetItemRef(d, k, &v);
+        if (rc <= 0) {
             /* a key vanished: the dict changed under us, let json see it */
-            rc = found < 0 ? -1 : PJF_DEFER;
+            rc = rc < 0 ? -1 : PJF_DEFER;
             goto done;
         }
-        if ((i > 0 && pjf_buf_putc(b, ',') < 0) || enc_str(b, k) < 0
-            || pjf_buf_putc(b, ':') < 0) {
-            Py_DECREF(v);
-            goto done;
-        }
-        rc = enc_obj(b, v, 1, depth + 1);
+        rc = i > 0 ? pjf_buf_putc(b, ',') : 0;
+        if (rc == 0)
+            rc = enc_str(b, k);
+        if (rc == 0)
+            rc = pjf_buf_putc(b, ':');
+        if (rc == 0)
+            rc = enc_obj(b, v, 1, depth + 1);
         Py_DECREF(v);
         if (rc != 0)
             goto done;
-        rc = -1;
     }
     rc = pjf_buf_putc(b, '}');
 done:

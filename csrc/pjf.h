@@ -199,10 +199,13 @@ int pjf_hmac_prepare_key(pjf_state *st, PyObject *key, PyObject **owner,
  * raises from it. enforce: the enforce_minimum_key_length option. */
 int pjf_hmac_check_key_length(pjf_state *st, int hidx, Py_ssize_t keylen, int enforce);
 
-/* MAC of msg under key with digest hidx into out (64 bytes room).
- * Returns the MAC length, or -1 with an exception. */
-int pjf_hmac_compute(pjf_state *st, int hidx, const char *key, Py_ssize_t keylen,
-                     const char *msg, Py_ssize_t msglen, unsigned char *out);
+/* prepare_key and sign in one: the key checks of pjf_hmac_prepare_key, then
+ * the MAC of msg with digest hidx into out (64 bytes room); *keylen gets the
+ * key's length for the length check, which the caller makes afterwards (as
+ * PyJWT orders them; computing first is unobservable). Returns the MAC
+ * length, or -1 with an exception. */
+int pjf_hmac_key_mac(pjf_state *st, int hidx, PyObject *key, const char *msg, Py_ssize_t msglen,
+                     unsigned char *out, Py_ssize_t *keylen);
 
 void pjf_hmac_cache_free(struct pjf_hmac_cache *c);
 
