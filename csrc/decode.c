@@ -316,6 +316,28 @@ static int verify_hmac(pjf_state *st, int hidx, PyObject *key, const pjf_loaded 
     return 0;
 }
 
+/* Public-key verification; 1 when the key is one the Python layer takes. */
+static int verify_pk(pjf_state *st, int alg, PyObject *key, const pjf_loaded *ld, int enforce)
+{
+    pjf_pkey k;
+    int r = pjf_pkey_get(st, key, &k);
+    if (r != 0)
+        return r;
+    if (!pjf_pk_key_fits(alg, &k, 0)) {
+        pjf_pkey_release(&k);
+        return 1;
+    }
+    if (pjf_pk_check_key_length(st, alg, &k, enforce) < 0) {
+        pjf_pkey_release(&k);
+        return -1;
+    }
+    int ok = pjf_pk_verify(st, alg, &k, ld->tok, ld->sig_start - 1, ld->signature.data, ld->signature.len);
+    pjf_pkey_release(&k);
+    if (!ok)
+        return pjf_raise_int(st->InvalidSignatureError, "Signature verification failed");
+    return 0;
+}
+
 /* PyJWS._verify_signature for HMAC and none. 0 ok, -1 error, 1 when the
  * algorithm is one the Python layer handles (nothing has been done yet). */
 static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, PyObject *key,
@@ -355,7 +377,12 @@ static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, 
         if (hidx >= 0)
             r = verify_hmac(st, hidx, key, ld, enforce);
     }
-    else if ((PyObject *)Py_TYPE(alg_obj) == st->NoneAlgorithm_type) {
+    else if ((PyObject *)Py_TYPE(alg_obj) != st->NoneAlgorithm_type) {
+        int palg = pjf_pk_alg_of(st, alg_obj);
+        if (palg >= 0)
+            r = verify_pk(st, palg, key, ld, enforce);
+    }
+    else {
         /* NoneAlgorithm: prepare_key accepts only None or "", verify() is False. */
         int empty = key == Py_None;
         if (!empty) {
@@ -394,8 +421,6 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     if (complete < 0)
         return NULL;
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || (options != Py_None && !PyDict_CheckExact(options)))
-        return not_implemented();
-    if (!PyUnicode_Check(key) && !PyBytes_Check(key) && key != Py_None)
         return not_implemented();
     jws = PyObject_GetAttr(self, st->s_jws);
     if (jws == NULL)

@@ -142,6 +142,23 @@ static int sign(pjf_state *st, PyObject *alg_obj, PyObject *key, int enforce,
             return pjf_buf_put(sig, mac, n);
         }
     }
+    int palg = pjf_pk_alg_of(st, alg_obj);
+    if (palg >= 0) {
+        pjf_pkey k;
+        int r = pjf_pkey_get(st, key, &k);
+        if (r < 0)
+            return -1;
+        if (r == 0 && pjf_pk_key_fits(palg, &k, 1)) {
+            r = pjf_pk_check_key_length(st, palg, &k, enforce);
+            if (r == 0)
+                r = pjf_pk_sign(st, palg, &k, input, input_len, sig);
+            pjf_pkey_release(&k);
+            return r;
+        }
+        if (r == 0)
+            pjf_pkey_release(&k);
+        /* Otherwise PyJWT's own steps below decide, exceptions included. */
+    }
     if ((PyObject *)Py_TYPE(alg_obj) == st->NoneAlgorithm_type) {
         int empty = key == Py_None;
         if (!empty && (empty = PyObject_RichCompareBool(key, st->s_empty, Py_EQ)) < 0)
@@ -269,8 +286,7 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
     if (sort_headers < 0)
         return NULL;
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || !PyDict_CheckExact(payload)
-        || (headers != Py_None && !PyDict_CheckExact(headers))
-        || (!PyUnicode_Check(key) && !PyBytes_Check(key) && key != Py_None))
+        || (headers != Py_None && !PyDict_CheckExact(headers)))
         return not_implemented();
     int simple = simple_encoder(st, json_encoder);
     if (simple < 0)

@@ -525,7 +525,7 @@ int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result)
 {
     dec d;
     frame stack[PJF_JSON_MAX_DEPTH];
-    int depth = 0, i;
+    int depth = 0, i, too_deep = 0;
     PyObject *val = NULL;
     frame *f;
 
@@ -550,8 +550,10 @@ next_value:
     switch (*d.p) {
     case '{':
     case '[':
-        if (depth >= PJF_JSON_MAX_DEPTH)
+        if (depth >= PJF_JSON_MAX_DEPTH) {
+            too_deep = *d.p == '{' ? PJF_JSON_TOO_DEEP_OBJECT : PJF_JSON_TOO_DEEP_ARRAY;
             goto fail;
+        }
         f = &stack[depth];
         f->obj = *d.p == '{' ? PyDict_New() : PyList_New(0);
         f->key = NULL;
@@ -673,5 +675,7 @@ fail:
         Py_XDECREF(stack[i].key);
     }
     release_keys(&d);
-    return PyErr_Occurred() ? -1 : PJF_DEFER;
+    if (PyErr_Occurred())
+        return -1;
+    return too_deep ? too_deep : PJF_DEFER;
 }

@@ -100,6 +100,18 @@ static const setup_slot setup_slots[] = {
     SLOT(timegm_utc),
     SLOT(jwk_shaped),
     SLOT(default_options),
+    SLOT(RSAAlgorithm_type),
+    SLOT(RSAPSSAlgorithm_type),
+    SLOT(ECAlgorithm_type),
+    SLOT(OKPAlgorithm_type),
+    SLOT(key_der),
+    {"pk_sha256", offsetof(pjf_state, pk_hashes) + 0 * sizeof(PyObject *)},
+    {"pk_sha384", offsetof(pjf_state, pk_hashes) + 1 * sizeof(PyObject *)},
+    {"pk_sha512", offsetof(pjf_state, pk_hashes) + 2 * sizeof(PyObject *)},
+    {"curve_p256", offsetof(pjf_state, pk_curves) + 0 * sizeof(PyObject *)},
+    {"curve_p384", offsetof(pjf_state, pk_curves) + 1 * sizeof(PyObject *)},
+    {"curve_p521", offsetof(pjf_state, pk_curves) + 2 * sizeof(PyObject *)},
+    {"curve_k256", offsetof(pjf_state, pk_curves) + 3 * sizeof(PyObject *)},
     {"sha256", offsetof(pjf_state, hash_funcs) + 0 * sizeof(PyObject *)},
     {"sha384", offsetof(pjf_state, hash_funcs) + 1 * sizeof(PyObject *)},
     {"sha512", offsetof(pjf_state, hash_funcs) + 2 * sizeof(PyObject *)},
@@ -203,6 +215,12 @@ PyObject *pjf_json_loads_exact(pjf_state *st, const char *s, Py_ssize_t n)
         return result;
     if (r < 0)
         return NULL;
+    if (r == PJF_JSON_TOO_DEEP_ARRAY || r == PJF_JSON_TOO_DEEP_OBJECT) {
+        PyErr_Format(PyExc_RecursionError,
+                     "maximum recursion depth exceeded while decoding a JSON %s from a unicode string",
+                     r == PJF_JSON_TOO_DEEP_ARRAY ? "array" : "object");
+        return NULL;
+    }
     PyObject *b = PyBytes_FromStringAndSize(s, n);
     if (b == NULL)
         return NULL;
@@ -246,7 +264,7 @@ static PyObject *json_loads_hook(PyObject *module, PyObject *arg)
     int r = pjf_json_decode(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &value);
     if (r < 0)
         return NULL;
-    if (r == PJF_DEFER) {
+    if (r != 0) {
         assert(!PyErr_Occurred());
         Py_RETURN_NONE;
     }
@@ -297,7 +315,8 @@ static int module_exec(PyObject *module)
     if (PyModule_AddFunctions(module, pjf_hmac_methods) < 0
         || PyModule_AddFunctions(module, pjf_decode_methods) < 0
         || PyModule_AddFunctions(module, pjf_encode_methods) < 0
-        || PyModule_AddFunctions(module, pjf_claims_methods) < 0)
+        || PyModule_AddFunctions(module, pjf_claims_methods) < 0
+        || PyModule_AddFunctions(module, pjf_pkey_methods) < 0)
         return -1;
 
 #define I(name) if (intern(&st->s_##name, #name) < 0) return -1
@@ -349,7 +368,10 @@ static int module_exec(PyObject *module)
     X(algorithm_unset) X(hash_funcs[0]) X(hash_funcs[1]) X(hash_funcs[2])      \
     X(json_loads) X(json_dumps) X(JSONEncoder) X(datetime_type)                \
     X(timedelta_type) X(Iterable) X(timegm_utc) X(jwk_shaped)                  \
-    X(default_options)                                                         \
+    X(default_options) X(RSAAlgorithm_type) X(RSAPSSAlgorithm_type)             \
+    X(ECAlgorithm_type) X(OKPAlgorithm_type) X(key_der)                        \
+    X(pk_hashes[0]) X(pk_hashes[1]) X(pk_hashes[2]) X(pk_curves[0])            \
+    X(pk_curves[1]) X(pk_curves[2]) X(pk_curves[3])                            \
     X(s_alg) X(s_typ) X(s_kid) X(s_crit) X(s_b64) X(s_exp) X(s_iat) X(s_nbf)   \
     X(s_iss) X(s_aud) X(s_sub) X(s_jti) X(s_payload) X(s_header)               \
     X(s_signature) X(s_options) X(s_jws) X(s_algorithms) X(s_header_typ)       \
@@ -402,6 +424,8 @@ static void module_free(void *module)
     module_clear((PyObject *)module);
     pjf_hmac_cache_free(st->hmac_cache);
     st->hmac_cache = NULL;
+    pjf_pk_cache_free(st->pk_cache);
+    st->pk_cache = NULL;
     EVP_MD_CTX_free(st->work);
     st->work = NULL;
     for (int i = 0; i < 3; i++) {

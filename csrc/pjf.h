@@ -61,8 +61,9 @@ static inline int pjf_buf_putc(pjf_buf *b, char c)
 
 /* Largest token decode() takes, in bytes; larger ones are DecodeError. */
 #define PJF_MAX_TOKEN_LEN (16 * 1024 * 1024)
-/* Nesting depth the C JSON decoder handles itself; deeper documents go to
- * json.loads, whose RecursionError PyJWT turns into DecodeError. */
+/* JSON nesting depth decode() takes; deeper documents are refused with the
+ * RecursionError json.loads raises at its own (stack-dependent) limit, which
+ * PyJWT turns into DecodeError. */
 #define PJF_JSON_MAX_DEPTH 256
 /* Nesting depth the C JSON encoder handles itself; deeper goes to json.dumps. */
 #define PJF_JSON_ENC_MAX_DEPTH 256
@@ -88,15 +89,20 @@ int pjf_json_encode(pjf_buf *out, PyObject *obj, int sort_keys);
  * *result when the text is valid JSON that this decoder takes, giving a
  * value equal to json.loads(bytes(s[0:n])); PJF_DEFER, with no exception
  * set, for anything else (invalid JSON, invalid UTF-8 or encoded surrogates,
- * a BOM or another encoding, depth beyond PJF_JSON_MAX_DEPTH, integers the
+ * a BOM or another encoding, integers the
  * int() limit refuses), and the caller then asks json.loads, which gives the
  * exact value or error; -1 with an exception set on memory errors. */
 int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result);
+/* pjf_json_decode's answer, with no exception set, when the text is valid
+ * up to an array / object that would nest deeper than PJF_JSON_MAX_DEPTH. */
+#define PJF_JSON_TOO_DEEP_ARRAY 2
+#define PJF_JSON_TOO_DEEP_OBJECT 3
 
 /* ------------------------------------------------------------------ */
 /* Module state (module.c)                                            */
 
 struct pjf_hmac_cache;
+struct pjf_pk_cache;
 
 typedef struct {
     /* Exception and warning classes of pyjwt_fast.exceptions / .warnings. */
@@ -132,6 +138,13 @@ typedef struct {
     PyObject *timegm_utc;         /* callable: datetime -> int, as PyJWT converts */
     PyObject *jwk_shaped;         /* callable: bytes -> bool, PyJWT's JWK test */
     PyObject *default_options;    /* PyJWT's default options dict */
+    PyObject *RSAAlgorithm_type;
+    PyObject *RSAPSSAlgorithm_type;
+    PyObject *ECAlgorithm_type;
+    PyObject *OKPAlgorithm_type;
+    PyObject *pk_hashes[3];       /* the hash_alg values of RSA/EC algorithms */
+    PyObject *pk_curves[4];       /* expected_curve values: P-256, P-384, P-521, secp256k1 */
+    PyObject *key_der;            /* callable: key object -> DER bytes | None */
     int ready;
 
     /* Interned strings. */
@@ -149,6 +162,7 @@ typedef struct {
     EVP_MD *md[3];
     EVP_MD_CTX *work;             /* scratch context, used with the GIL held */
     struct pjf_hmac_cache *hmac_cache;
+    struct pjf_pk_cache *pk_cache;
 
     /* Verified headers by their encoded segment (decode.c): apps send the
      * same few headers on every request. Only flat headers are kept. */
@@ -259,10 +273,53 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args);
 /* fastcall.c: the type of the module-level encode/decode functions. */
 int pjf_fastcall_init(PyObject *module, pjf_state *st);
 
+/* ------------------------------------------------------------------ */
+/* Public-key algorithms (pkey.c)                                     */
+
+enum {
+    PJF_RS256, PJF_RS384, PJF_RS512,
+    PJF_PS256, PJF_PS384, PJF_PS512,
+    PJF_ES256, PJF_ES384, PJF_ES512, PJF_ES256K,
+    PJF_EDDSA
+};
+enum { PJF_KT_RSA = 1, PJF_KT_EC, PJF_KT_ED25519, PJF_KT_ED448 };
+enum { PJF_CURVE_P256 = 0, PJF_CURVE_P384, PJF_CURVE_P521, PJF_CURVE_K256 };
+enum { PJF_FORM_PEM_PRIVATE = 1, PJF_FORM_PEM_PUBLIC, PJF_FORM_SSH, PJF_FORM_DER_PRIVATE,
+       PJF_FORM_DER_PUBLIC };
+
+typedef struct {
+    EVP_PKEY *pkey;   /* own reference */
+    int type;         /* PJF_KT_* */
+    int curve;        /* PJF_CURVE_* for EC keys, else -1 */
+    int is_private;
+    int bits;
+    int form;         /* PJF_FORM_* */
+} pjf_pkey;
+
+/* The parsed key for a PEM/DER/SSH str or bytes, or a cryptography key
+ * object. 0 and *out (release with pjf_pkey_release); 1 when the C code
+ * does not take the key (the Python layer then decides, as PyJWT would);
+ * -1 with an exception. */
+int pjf_pkey_get(pjf_state *st, PyObject *key, pjf_pkey *out);
+void pjf_pkey_release(pjf_pkey *k);
+void pjf_pk_cache_free(struct pjf_pk_cache *c);
+/* PJF_RS256.. for an algorithm object the C code implements, else -1. */
+int pjf_pk_alg_of(pjf_state *st, PyObject *alg_obj);
+/* Whether PyJWT would sign (verify) with this key under alg without
+ * raising: the family and curve match, and the key has the needed half. */
+int pjf_pk_key_fits(int alg, const pjf_pkey *k, int for_sign);
+int pjf_pk_check_key_length(pjf_state *st, int alg, const pjf_pkey *k, int enforce);
+/* Appends the JWS signature (ECDSA as raw r || s). 0, or -1. */
+int pjf_pk_sign(pjf_state *st, int alg, const pjf_pkey *k, const char *msg, Py_ssize_t n, pjf_buf *out);
+/* 1 valid, 0 invalid (never raises). */
+int pjf_pk_verify(pjf_state *st, int alg, const pjf_pkey *k, const char *msg, Py_ssize_t n,
+                  const char *sig, Py_ssize_t siglen);
+
 /* Method tables of the files that export functions to Python. */
 extern PyMethodDef pjf_claims_methods[];
 extern PyMethodDef pjf_decode_methods[];
 extern PyMethodDef pjf_encode_methods[];
 extern PyMethodDef pjf_hmac_methods[];
+extern PyMethodDef pjf_pkey_methods[];
 
 #endif /* PJF_PJF_H */

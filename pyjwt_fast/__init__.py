@@ -11,6 +11,7 @@ from . import _native
 from .algorithms import HMACAlgorithm as _HMACAlgorithm
 from .algorithms import NoneAlgorithm as _NoneAlgorithm
 from .algorithms import _looks_like_jwk
+from . import algorithms as _alg
 from .api_jws import (
     _ALGORITHM_UNSET,
     PyJWS,
@@ -71,6 +72,18 @@ _native._setup(
     timegm_utc=_timegm_utc,
     jwk_shaped=_looks_like_jwk,
     default_options=PyJWT._get_default_options(),
+    RSAAlgorithm_type=getattr(_alg, "RSAAlgorithm", None),
+    RSAPSSAlgorithm_type=getattr(_alg, "RSAPSSAlgorithm", None),
+    ECAlgorithm_type=getattr(_alg, "ECAlgorithm", None),
+    OKPAlgorithm_type=getattr(_alg, "OKPAlgorithm", None),
+    key_der=getattr(_alg, "_key_der", None),
+    pk_sha256=_alg._PK_HASHES[0] if _alg.has_crypto else None,
+    pk_sha384=_alg._PK_HASHES[1] if _alg.has_crypto else None,
+    pk_sha512=_alg._PK_HASHES[2] if _alg.has_crypto else None,
+    curve_p256=_alg._PK_CURVES[0] if _alg.has_crypto else None,
+    curve_p384=_alg._PK_CURVES[1] if _alg.has_crypto else None,
+    curve_p521=_alg._PK_CURVES[2] if _alg.has_crypto else None,
+    curve_k256=_alg._PK_CURVES[3] if _alg.has_crypto else None,
     sha256=_hashlib.sha256,
     sha384=_hashlib.sha384,
     sha512=_hashlib.sha512,

@@ -13,7 +13,48 @@ from .types import HashlibHash, JWKDict
 from .utils import base64url_decode, base64url_encode, force_bytes
 
 try:
-    import cryptography  # noqa: F401
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric.ec import (
+        ECDSA,
+        SECP256K1,
+        SECP256R1,
+        SECP384R1,
+        SECP521R1,
+        EllipticCurve,
+        EllipticCurvePrivateKey,
+        EllipticCurvePrivateNumbers,
+        EllipticCurvePublicKey,
+        EllipticCurvePublicNumbers,
+    )
+    from cryptography.hazmat.primitives.asymmetric.ed448 import (
+        Ed448PrivateKey,
+        Ed448PublicKey,
+    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+    from cryptography.hazmat.primitives.asymmetric.rsa import (
+        RSAPrivateKey,
+        RSAPrivateNumbers,
+        RSAPublicKey,
+        RSAPublicNumbers,
+        rsa_crt_dmp1,
+        rsa_crt_dmq1,
+        rsa_crt_iqmp,
+        rsa_recover_prime_factors,
+    )
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+        load_pem_private_key,
+        load_pem_public_key,
+        load_ssh_public_key,
+    )
 
     has_crypto = True
 except ModuleNotFoundError:  # pragma: no cover - exercised in a crypto-less venv
@@ -37,12 +78,30 @@ requires_cryptography = {
 
 def get_default_algorithms() -> dict[str, Algorithm]:
     """Returns the algorithms that are implemented by the library."""
-    return {
+    default_algorithms: dict[str, Algorithm] = {
         "none": NoneAlgorithm(),
         "HS256": HMACAlgorithm(HMACAlgorithm.SHA256),
         "HS384": HMACAlgorithm(HMACAlgorithm.SHA384),
         "HS512": HMACAlgorithm(HMACAlgorithm.SHA512),
     }
+    if has_crypto:
+        default_algorithms.update(
+            {
+                "RS256": RSAAlgorithm(RSAAlgorithm.SHA256),
+                "RS384": RSAAlgorithm(RSAAlgorithm.SHA384),
+                "RS512": RSAAlgorithm(RSAAlgorithm.SHA512),
+                "ES256": ECAlgorithm(ECAlgorithm.SHA256, SECP256R1),
+                "ES256K": ECAlgorithm(ECAlgorithm.SHA256, SECP256K1),
+                "ES384": ECAlgorithm(ECAlgorithm.SHA384, SECP384R1),
+                "ES521": ECAlgorithm(ECAlgorithm.SHA512, SECP521R1),
+                "ES512": ECAlgorithm(ECAlgorithm.SHA512, SECP521R1),
+                "PS256": RSAPSSAlgorithm(RSAPSSAlgorithm.SHA256),
+                "PS384": RSAPSSAlgorithm(RSAPSSAlgorithm.SHA384),
+                "PS512": RSAPSSAlgorithm(RSAPSSAlgorithm.SHA512),
+                "EdDSA": OKPAlgorithm(),
+            }
+        )
+    return default_algorithms
 
 
 class Algorithm(ABC):
@@ -264,3 +323,468 @@ def _deep_json_looks_like_jwk(key_bytes: bytes) -> bool:
                 pass
         i = end + 1
     return False
+
+
+if has_crypto:
+    from typing import Union, cast, get_args
+
+    from .utils import (
+        der_to_raw_signature,
+        from_base64url_uint,
+        raw_to_der_signature,
+        to_base64url_uint,
+    )
+
+    AllowedRSAKeys = Union[RSAPrivateKey, RSAPublicKey]
+    AllowedECKeys = Union[EllipticCurvePrivateKey, EllipticCurvePublicKey]
+    AllowedOKPKeys = Union[Ed25519PrivateKey, Ed25519PublicKey, Ed448PrivateKey, Ed448PublicKey]
+    AllowedKeys = Union[AllowedRSAKeys, AllowedECKeys, AllowedOKPKeys]
+    AllowedPrivateKeys = Union[
+        RSAPrivateKey, EllipticCurvePrivateKey, Ed25519PrivateKey, Ed448PrivateKey
+    ]
+    AllowedPublicKeys = Union[RSAPublicKey, EllipticCurvePublicKey, Ed25519PublicKey, Ed448PublicKey]
+
+    def _load_jwk_obj(jwk: str | JWKDict) -> JWKDict:
+        try:
+            if isinstance(jwk, str):
+                return cast(JWKDict, json.loads(jwk))
+            elif isinstance(jwk, dict):
+                return jwk
+            raise ValueError
+        except ValueError:
+            raise InvalidKeyError("Key is not valid JSON") from None
+
+    class RSAAlgorithm(Algorithm):
+        """RSASSA-PKCS1-v1_5 with SHA-2; the token path signs and verifies in C."""
+
+        SHA256: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA256
+        SHA384: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA384
+        SHA512: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA512
+
+        _crypto_key_types = cast(tuple[type, ...], get_args(Union[RSAPrivateKey, RSAPublicKey]))
+        _MIN_KEY_SIZE: ClassVar[int] = 2048
+
+        def __init__(self, hash_alg: type[hashes.HashAlgorithm]) -> None:
+            self.hash_alg = hash_alg
+
+        def check_key_length(self, key: AllowedRSAKeys) -> str | None:
+            if key.key_size < self._MIN_KEY_SIZE:
+                return (
+                    f"The RSA key is {key.key_size} bits long, which is below "
+                    f"the minimum recommended size of {self._MIN_KEY_SIZE} bits. "
+                    f"See NIST SP 800-131A."
+                )
+            return None
+
+        def prepare_key(self, key: AllowedRSAKeys | str | bytes) -> AllowedRSAKeys:
+            if isinstance(key, self._crypto_key_types):
+                return cast(AllowedRSAKeys, key)
+            if not isinstance(key, (bytes, str)):
+                raise TypeError("Expecting a PEM-formatted key.")
+            key_bytes = force_bytes(key)
+            try:
+                if key_bytes.startswith(b"ssh-rsa"):
+                    public_key: Any = load_ssh_public_key(key_bytes)
+                    self.check_crypto_key_type(public_key)
+                    return cast(RSAPublicKey, public_key)
+                private_key: Any = load_pem_private_key(key_bytes, password=None)
+                self.check_crypto_key_type(private_key)
+                return cast(RSAPrivateKey, private_key)
+            except ValueError:
+                try:
+                    public_key = load_pem_public_key(key_bytes)
+                    self.check_crypto_key_type(public_key)
+                    return cast(RSAPublicKey, public_key)
+                except (ValueError, UnsupportedAlgorithm):
+                    raise InvalidKeyError("Could not parse the provided public key.") from None
+
+        @staticmethod
+        def to_jwk(key_obj: AllowedRSAKeys, as_dict: bool = False) -> JWKDict | str:
+            obj: dict[str, Any] | None = None
+            if hasattr(key_obj, "private_numbers"):
+                numbers = key_obj.private_numbers()
+                obj = {
+                    "kty": "RSA",
+                    "key_ops": ["sign"],
+                    "n": to_base64url_uint(numbers.public_numbers.n).decode(),
+                    "e": to_base64url_uint(numbers.public_numbers.e).decode(),
+                    "d": to_base64url_uint(numbers.d).decode(),
+                    "p": to_base64url_uint(numbers.p).decode(),
+                    "q": to_base64url_uint(numbers.q).decode(),
+                    "dp": to_base64url_uint(numbers.dmp1).decode(),
+                    "dq": to_base64url_uint(numbers.dmq1).decode(),
+                    "qi": to_base64url_uint(numbers.iqmp).decode(),
+                }
+            elif hasattr(key_obj, "verify"):
+                pub = key_obj.public_numbers()
+                obj = {
+                    "kty": "RSA",
+                    "key_ops": ["verify"],
+                    "n": to_base64url_uint(pub.n).decode(),
+                    "e": to_base64url_uint(pub.e).decode(),
+                }
+            else:
+                raise InvalidKeyError("Not a public or private key")
+            return obj if as_dict else json.dumps(obj)
+
+        @staticmethod
+        def from_jwk(jwk: str | JWKDict) -> AllowedRSAKeys:
+            obj = _load_jwk_obj(jwk)
+            if obj.get("kty") != "RSA":
+                raise InvalidKeyError("Not an RSA key") from None
+
+            if "d" in obj and "e" in obj and "n" in obj:
+                if "oth" in obj:
+                    raise InvalidKeyError("Unsupported RSA private key: > 2 primes not supported")
+                other_props = ["p", "q", "dp", "dq", "qi"]
+                props_found = [prop in obj for prop in other_props]
+                any_props_found = any(props_found)
+                if any_props_found and not all(props_found):
+                    raise InvalidKeyError(
+                        "RSA key must include all parameters if any are present besides d"
+                    ) from None
+
+                public_numbers = RSAPublicNumbers(
+                    from_base64url_uint(obj["e"]), from_base64url_uint(obj["n"])
+                )
+                if any_props_found:
+                    numbers = RSAPrivateNumbers(
+                        d=from_base64url_uint(obj["d"]),
+                        p=from_base64url_uint(obj["p"]),
+                        q=from_base64url_uint(obj["q"]),
+                        dmp1=from_base64url_uint(obj["dp"]),
+                        dmq1=from_base64url_uint(obj["dq"]),
+                        iqmp=from_base64url_uint(obj["qi"]),
+                        public_numbers=public_numbers,
+                    )
+                else:
+                    d = from_base64url_uint(obj["d"])
+                    p, q = rsa_recover_prime_factors(public_numbers.n, d, public_numbers.e)
+                    numbers = RSAPrivateNumbers(
+                        d=d,
+                        p=p,
+                        q=q,
+                        dmp1=rsa_crt_dmp1(d, p),
+                        dmq1=rsa_crt_dmq1(d, q),
+                        iqmp=rsa_crt_iqmp(p, q),
+                        public_numbers=public_numbers,
+                    )
+                return numbers.private_key()
+            elif "n" in obj and "e" in obj:
+                return RSAPublicNumbers(
+                    from_base64url_uint(obj["e"]), from_base64url_uint(obj["n"])
+                ).public_key()
+            else:
+                raise InvalidKeyError("Not a public or private key")
+
+        def sign(self, msg: bytes, key: RSAPrivateKey) -> bytes:
+            return cast(bytes, key.sign(msg, padding.PKCS1v15(), self.hash_alg()))
+
+        def verify(self, msg: bytes, key: RSAPublicKey, sig: bytes) -> bool:
+            try:
+                key.verify(sig, msg, padding.PKCS1v15(), self.hash_alg())
+                return True
+            except InvalidSignature:
+                return False
+
+    class ECAlgorithm(Algorithm):
+        """ECDSA with SHA-2; JWS signatures are raw r || s."""
+
+        SHA256: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA256
+        SHA384: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA384
+        SHA512: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA512
+
+        _crypto_key_types = cast(
+            tuple[type, ...], get_args(Union[EllipticCurvePrivateKey, EllipticCurvePublicKey])
+        )
+
+        def __init__(
+            self,
+            hash_alg: type[hashes.HashAlgorithm],
+            expected_curve: type[EllipticCurve] | None = None,
+        ) -> None:
+            self.hash_alg = hash_alg
+            self.expected_curve = expected_curve
+
+        def _validate_curve(self, key: AllowedECKeys) -> None:
+            if self.expected_curve is None:
+                return
+            if not isinstance(key.curve, self.expected_curve):
+                raise InvalidKeyError(
+                    f"The key's curve '{key.curve.name}' does not match the expected "
+                    f"curve '{self.expected_curve.name}' for this algorithm"
+                )
+
+        def prepare_key(self, key: AllowedECKeys | str | bytes) -> AllowedECKeys:
+            if isinstance(key, self._crypto_key_types):
+                ec_key = cast(AllowedECKeys, key)
+                self._validate_curve(ec_key)
+                return ec_key
+            if not isinstance(key, (bytes, str)):
+                raise TypeError("Expecting a PEM-formatted key.")
+            key_bytes = force_bytes(key)
+            # Verifying key first, then signing key.
+            try:
+                if key_bytes.startswith(b"ecdsa-sha2-"):
+                    public_key: Any = load_ssh_public_key(key_bytes)
+                else:
+                    public_key = load_pem_public_key(key_bytes)
+                self.check_crypto_key_type(public_key)
+                ec_public_key = cast(EllipticCurvePublicKey, public_key)
+                self._validate_curve(ec_public_key)
+                return ec_public_key
+            except ValueError:
+                private_key: Any = load_pem_private_key(key_bytes, password=None)
+                self.check_crypto_key_type(private_key)
+                ec_private_key = cast(EllipticCurvePrivateKey, private_key)
+                self._validate_curve(ec_private_key)
+                return ec_private_key
+
+        def sign(self, msg: bytes, key: EllipticCurvePrivateKey) -> bytes:
+            der_sig = key.sign(msg, ECDSA(self.hash_alg()))
+            return der_to_raw_signature(der_sig, key.curve)
+
+        def verify(self, msg: bytes, key: AllowedECKeys, sig: bytes) -> bool:
+            try:
+                der_sig = raw_to_der_signature(sig, key.curve)
+            except ValueError:
+                return False
+            try:
+                public_key = (
+                    key.public_key() if isinstance(key, EllipticCurvePrivateKey) else key
+                )
+                public_key.verify(der_sig, msg, ECDSA(self.hash_alg()))
+                return True
+            except InvalidSignature:
+                return False
+
+        @staticmethod
+        def to_jwk(key_obj: AllowedECKeys, as_dict: bool = False) -> JWKDict | str:
+            if isinstance(key_obj, EllipticCurvePrivateKey):
+                public_numbers = key_obj.public_key().public_numbers()
+            elif isinstance(key_obj, EllipticCurvePublicKey):
+                public_numbers = key_obj.public_numbers()
+            else:
+                raise InvalidKeyError("Not a public or private key")
+
+            if isinstance(key_obj.curve, SECP256R1):
+                crv = "P-256"
+            elif isinstance(key_obj.curve, SECP384R1):
+                crv = "P-384"
+            elif isinstance(key_obj.curve, SECP521R1):
+                crv = "P-521"
+            elif isinstance(key_obj.curve, SECP256K1):
+                crv = "secp256k1"
+            else:
+                raise InvalidKeyError(f"Invalid curve: {key_obj.curve}")
+
+            obj: dict[str, Any] = {
+                "kty": "EC",
+                "crv": crv,
+                "x": to_base64url_uint(public_numbers.x, bit_length=key_obj.curve.key_size).decode(),
+                "y": to_base64url_uint(public_numbers.y, bit_length=key_obj.curve.key_size).decode(),
+            }
+            if isinstance(key_obj, EllipticCurvePrivateKey):
+                obj["d"] = to_base64url_uint(
+                    key_obj.private_numbers().private_value,
+                    bit_length=key_obj.curve.key_size,
+                ).decode()
+            return obj if as_dict else json.dumps(obj)
+
+        @staticmethod
+        def from_jwk(jwk: str | JWKDict) -> AllowedECKeys:
+            obj = _load_jwk_obj(jwk)
+            if obj.get("kty") != "EC":
+                raise InvalidKeyError("Not an Elliptic curve key") from None
+            if "x" not in obj or "y" not in obj:
+                raise InvalidKeyError("Not an Elliptic curve key") from None
+
+            x = base64url_decode(obj.get("x"))  # type: ignore[arg-type]
+            y = base64url_decode(obj.get("y"))  # type: ignore[arg-type]
+            curve = obj.get("crv")
+            curve_obj: EllipticCurve
+            sizes = {"P-256": 32, "P-384": 48, "P-521": 66, "secp256k1": 32}
+            curves = {"P-256": SECP256R1, "P-384": SECP384R1, "P-521": SECP521R1, "secp256k1": SECP256K1}
+            if curve in sizes:
+                size = sizes[curve]
+                if not (len(x) == len(y) == size):
+                    raise InvalidKeyError(f"Coords should be {size} bytes for curve {curve}")
+                curve_obj = curves[curve]()
+            else:
+                raise InvalidKeyError(f"Invalid curve: {curve}")
+
+            public_numbers = EllipticCurvePublicNumbers(
+                x=int.from_bytes(x, byteorder="big"),
+                y=int.from_bytes(y, byteorder="big"),
+                curve=curve_obj,
+            )
+            if "d" not in obj:
+                return public_numbers.public_key()
+
+            d = base64url_decode(obj.get("d"))  # type: ignore[arg-type]
+            if len(d) != len(x):
+                raise InvalidKeyError("D should be {} bytes for curve {}", len(x), curve)
+            return EllipticCurvePrivateNumbers(
+                int.from_bytes(d, byteorder="big"), public_numbers
+            ).private_key()
+
+    class RSAPSSAlgorithm(RSAAlgorithm):
+        """RSASSA-PSS with MGF1 and a salt as long as the digest."""
+
+        def sign(self, msg: bytes, key: RSAPrivateKey) -> bytes:
+            return cast(
+                bytes,
+                key.sign(
+                    msg,
+                    padding.PSS(
+                        mgf=padding.MGF1(self.hash_alg()),
+                        salt_length=self.hash_alg().digest_size,
+                    ),
+                    self.hash_alg(),
+                ),
+            )
+
+        def verify(self, msg: bytes, key: RSAPublicKey, sig: bytes) -> bool:
+            try:
+                key.verify(
+                    sig,
+                    msg,
+                    padding.PSS(
+                        mgf=padding.MGF1(self.hash_alg()),
+                        salt_length=self.hash_alg().digest_size,
+                    ),
+                    self.hash_alg(),
+                )
+                return True
+            except InvalidSignature:
+                return False
+
+    class OKPAlgorithm(Algorithm):
+        """EdDSA with Ed25519 or Ed448 keys."""
+
+        _crypto_key_types = cast(
+            tuple[type, ...],
+            get_args(Union[Ed25519PrivateKey, Ed25519PublicKey, Ed448PrivateKey, Ed448PublicKey]),
+        )
+
+        def __init__(self, **kwargs: Any) -> None:
+            pass
+
+        def prepare_key(self, key: AllowedOKPKeys | str | bytes) -> AllowedOKPKeys:
+            if not isinstance(key, (str, bytes)):
+                self.check_crypto_key_type(key)
+                return key
+
+            key_str = key.decode("utf-8") if isinstance(key, bytes) else key
+            key_bytes = key.encode("utf-8") if isinstance(key, str) else key
+
+            loaded_key: Any
+            if "-----BEGIN PUBLIC" in key_str:
+                loaded_key = load_pem_public_key(key_bytes)
+            elif "-----BEGIN PRIVATE" in key_str:
+                loaded_key = load_pem_private_key(key_bytes, password=None)
+            elif key_str[0:4] == "ssh-":
+                loaded_key = load_ssh_public_key(key_bytes)
+            else:
+                raise InvalidKeyError("Not a public or private key")
+
+            self.check_crypto_key_type(loaded_key)
+            return cast("AllowedOKPKeys", loaded_key)
+
+        def sign(self, msg: str | bytes, key: Ed25519PrivateKey | Ed448PrivateKey) -> bytes:
+            msg_bytes = msg.encode("utf-8") if isinstance(msg, str) else msg
+            return cast(bytes, key.sign(msg_bytes))
+
+        def verify(self, msg: str | bytes, key: AllowedOKPKeys, sig: str | bytes) -> bool:
+            try:
+                msg_bytes = msg.encode("utf-8") if isinstance(msg, str) else msg
+                sig_bytes = sig.encode("utf-8") if isinstance(sig, str) else sig
+                public_key = (
+                    key.public_key()
+                    if isinstance(key, (Ed25519PrivateKey, Ed448PrivateKey))
+                    else key
+                )
+                public_key.verify(sig_bytes, msg_bytes)
+                return True
+            except InvalidSignature:
+                return False
+
+        @staticmethod
+        def to_jwk(key: AllowedOKPKeys, as_dict: bool = False) -> JWKDict | str:
+            if isinstance(key, (Ed25519PublicKey, Ed448PublicKey)):
+                x = key.public_bytes(encoding=Encoding.Raw, format=PublicFormat.Raw)
+                crv = "Ed25519" if isinstance(key, Ed25519PublicKey) else "Ed448"
+                obj = {
+                    "x": base64url_encode(force_bytes(x)).decode(),
+                    "kty": "OKP",
+                    "crv": crv,
+                }
+                return obj if as_dict else json.dumps(obj)
+
+            if isinstance(key, (Ed25519PrivateKey, Ed448PrivateKey)):
+                d = key.private_bytes(
+                    encoding=Encoding.Raw,
+                    format=PrivateFormat.Raw,
+                    encryption_algorithm=NoEncryption(),
+                )
+                x = key.public_key().public_bytes(encoding=Encoding.Raw, format=PublicFormat.Raw)
+                crv = "Ed25519" if isinstance(key, Ed25519PrivateKey) else "Ed448"
+                obj = {
+                    "x": base64url_encode(force_bytes(x)).decode(),
+                    "d": base64url_encode(force_bytes(d)).decode(),
+                    "kty": "OKP",
+                    "crv": crv,
+                }
+                return obj if as_dict else json.dumps(obj)
+
+            raise InvalidKeyError("Not a public or private key")
+
+        @staticmethod
+        def from_jwk(jwk: str | JWKDict) -> AllowedOKPKeys:
+            obj = _load_jwk_obj(jwk)
+            if obj.get("kty") != "OKP":
+                raise InvalidKeyError("Not an Octet Key Pair")
+            curve = obj.get("crv")
+            if curve != "Ed25519" and curve != "Ed448":
+                raise InvalidKeyError(f"Invalid curve: {curve}")
+            if "x" not in obj:
+                raise InvalidKeyError('OKP should have "x" parameter')
+            x = base64url_decode(obj.get("x"))  # type: ignore[arg-type]
+            try:
+                if "d" not in obj:
+                    if curve == "Ed25519":
+                        return Ed25519PublicKey.from_public_bytes(x)
+                    return Ed448PublicKey.from_public_bytes(x)
+                d = base64url_decode(obj.get("d"))  # type: ignore[arg-type]
+                private_key: Ed25519PrivateKey | Ed448PrivateKey
+                if curve == "Ed25519":
+                    private_key = Ed25519PrivateKey.from_private_bytes(d)
+                else:
+                    private_key = Ed448PrivateKey.from_private_bytes(d)
+                if (
+                    private_key.public_key().public_bytes(
+                        encoding=Encoding.Raw, format=PublicFormat.Raw
+                    )
+                    != x
+                ):
+                    raise InvalidKeyError("Public key does not match private key")
+                return private_key
+            except ValueError as err:
+                raise InvalidKeyError("Invalid key parameter") from err
+
+    _PRIVATE_KEY_TYPES = (RSAPrivateKey, EllipticCurvePrivateKey, Ed25519PrivateKey, Ed448PrivateKey)
+    _PUBLIC_KEY_TYPES = (RSAPublicKey, EllipticCurvePublicKey, Ed25519PublicKey, Ed448PublicKey)
+
+    def _key_der(key: Any) -> bytes | None:
+        """DER of a cryptography key object: what names it in the C key cache."""
+        try:
+            if isinstance(key, _PRIVATE_KEY_TYPES):
+                return key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+            if isinstance(key, _PUBLIC_KEY_TYPES):
+                return key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+        except Exception:
+            return None
+        return None
+
+    _PK_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
+    _PK_CURVES = (SECP256R1, SECP384R1, SECP521R1, SECP256K1)
