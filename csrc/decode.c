@@ -422,6 +422,9 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         return NULL;
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || (options != Py_None && !PyDict_CheckExact(options)))
         return not_implemented();
+    int jwk = pjf_is_pyjwk(st, key);
+    if (jwk != 0)
+        return jwk < 0 ? NULL : not_implemented();   /* PyJWK binds the algorithm: Python path */
     jws = PyObject_GetAttr(self, st->s_jws);
     if (jws == NULL)
         return NULL;

@@ -288,6 +288,9 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || !PyDict_CheckExact(payload)
         || (headers != Py_None && !PyDict_CheckExact(headers)))
         return not_implemented();
+    int jwk = pjf_is_pyjwk(st, key);
+    if (jwk != 0)
+        return jwk < 0 ? NULL : not_implemented();   /* PyJWK binds the algorithm: Python path */
     int simple = simple_encoder(st, json_encoder);
     if (simple < 0)
         return NULL;

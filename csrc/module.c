@@ -56,6 +56,13 @@ int pjf_check_ready(pjf_state *st)
     return -1;
 }
 
+int pjf_is_pyjwk(pjf_state *st, PyObject *key)
+{
+    if (PyUnicode_Check(key) || PyBytes_Check(key) || key == Py_None)
+        return 0;
+    return PyObject_IsInstance(key, st->PyJWK_type);
+}
+
 void pjf_clear_openssl_errors(void)
 {
     ERR_clear_error();
@@ -105,6 +112,7 @@ static const setup_slot setup_slots[] = {
     SLOT(ECAlgorithm_type),
     SLOT(OKPAlgorithm_type),
     SLOT(key_der),
+    SLOT(PyJWK_type),
     {"pk_sha256", offsetof(pjf_state, pk_hashes) + 0 * sizeof(PyObject *)},
     {"pk_sha384", offsetof(pjf_state, pk_hashes) + 1 * sizeof(PyObject *)},
     {"pk_sha512", offsetof(pjf_state, pk_hashes) + 2 * sizeof(PyObject *)},
@@ -369,7 +377,7 @@ static int module_exec(PyObject *module)
     X(json_loads) X(json_dumps) X(JSONEncoder) X(datetime_type)                \
     X(timedelta_type) X(Iterable) X(timegm_utc) X(jwk_shaped)                  \
     X(default_options) X(RSAAlgorithm_type) X(RSAPSSAlgorithm_type)             \
-    X(ECAlgorithm_type) X(OKPAlgorithm_type) X(key_der)                        \
+    X(ECAlgorithm_type) X(OKPAlgorithm_type) X(key_der) X(PyJWK_type)          \
     X(pk_hashes[0]) X(pk_hashes[1]) X(pk_hashes[2]) X(pk_curves[0])            \
     X(pk_curves[1]) X(pk_curves[2]) X(pk_curves[3])                            \
     X(s_alg) X(s_typ) X(s_kid) X(s_crit) X(s_b64) X(s_exp) X(s_iat) X(s_nbf)   \

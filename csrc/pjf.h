@@ -145,6 +145,7 @@ typedef struct {
     PyObject *pk_hashes[3];       /* the hash_alg values of RSA/EC algorithms */
     PyObject *pk_curves[4];       /* expected_curve values: P-256, P-384, P-521, secp256k1 */
     PyObject *key_der;            /* callable: key object -> DER bytes | None */
+    PyObject *PyJWK_type;
     int ready;
 
     /* Interned strings. */
@@ -188,6 +189,8 @@ PyObject *pjf_raise(PyObject *cls, const char *msg);
 int pjf_raise_int(PyObject *cls, const char *msg);
 /* Raises a RuntimeError when _setup() has not run yet. */
 int pjf_check_ready(pjf_state *st);
+/* Whether key is a PyJWK (1/0), -1 on error. */
+int pjf_is_pyjwk(pjf_state *st, PyObject *key);
 /* Clears OpenSSL's error queue of this thread. */
 void pjf_clear_openssl_errors(void);
 

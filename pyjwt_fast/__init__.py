@@ -12,6 +12,7 @@ from .algorithms import HMACAlgorithm as _HMACAlgorithm
 from .algorithms import NoneAlgorithm as _NoneAlgorithm
 from .algorithms import _looks_like_jwk
 from . import algorithms as _alg
+from .api_jwk import PyJWK, PyJWKSet
 from .api_jws import (
     _ALGORITHM_UNSET,
     PyJWS,
@@ -77,6 +78,7 @@ _native._setup(
     ECAlgorithm_type=_alg.ECAlgorithm,
     OKPAlgorithm_type=_alg.OKPAlgorithm,
     key_der=_alg._key_der,
+    PyJWK_type=PyJWK,
     pk_sha256=_alg._PK_HASHES[0],
     pk_sha384=_alg._PK_HASHES[1],
     pk_sha512=_alg._PK_HASHES[2],
@@ -98,6 +100,8 @@ __description__ = "JSON Web Token implementation in Python, with the hot path in
 __all__ = [
     "PyJWS",
     "PyJWT",
+    "PyJWK",
+    "PyJWKSet",
     "decode",
     "decode_complete",
     "encode",

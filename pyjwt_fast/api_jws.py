@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _native
+from .api_jwk import PyJWK
 from .algorithms import (
     Algorithm,
     get_default_algorithms,
@@ -97,9 +98,9 @@ class PyJWS:
         segments: list[bytes] = []
 
         if algorithm is _ALGORITHM_UNSET:
-            algorithm_ = "HS256"
+            algorithm_ = key.algorithm_name if isinstance(key, PyJWK) else "HS256"
         elif algorithm is None:
-            algorithm_ = "none"
+            algorithm_ = key.algorithm_name if isinstance(key, PyJWK) else "none"
         else:
             algorithm_ = algorithm
 
@@ -144,6 +145,8 @@ class PyJWS:
         signing_input = b".".join(segments)
 
         alg_obj = self.get_algorithm_by_name(algorithm_)
+        if isinstance(key, PyJWK):
+            key = key.key
         key = alg_obj.prepare_key(key)
 
         key_length_msg = alg_obj.check_key_length(key)
@@ -185,7 +188,7 @@ class PyJWS:
 
         verify_signature = merged_options["verify_signature"]
 
-        if verify_signature and not algorithms:
+        if verify_signature and not algorithms and not isinstance(key, PyJWK):
             raise DecodeError(
                 'It is required that you pass in a value for the "algorithms" argument when calling decode().'
             )
@@ -275,6 +278,9 @@ class PyJWS:
         options: SigOptions | None = None,
     ) -> None:
         effective_options = options if options is not None else self.options
+
+        if algorithms is None and isinstance(key, PyJWK):
+            algorithms = [key.algorithm_name]
         try:
             alg = header["alg"]
         except KeyError:
@@ -283,11 +289,22 @@ class PyJWS:
         if not alg or (algorithms is not None and alg not in algorithms):
             raise InvalidAlgorithmError("The specified alg value is not allowed")
 
-        try:
-            alg_obj = self.get_algorithm_by_name(alg)
-        except NotImplementedError as e:
-            raise InvalidAlgorithmError("Algorithm not supported") from e
-        prepared_key = alg_obj.prepare_key(key)
+        if isinstance(key, PyJWK):
+            # A PyJWK verifies with the algorithm bound to it, never with the
+            # one the token's header names.
+            if alg != key.algorithm_name:
+                raise InvalidAlgorithmError(
+                    f"Token algorithm {alg!r} does not match the key's "
+                    f"algorithm {key.algorithm_name!r}"
+                )
+            alg_obj = key.Algorithm
+            prepared_key = alg_obj.prepare_key(key.key)
+        else:
+            try:
+                alg_obj = self.get_algorithm_by_name(alg)
+            except NotImplementedError as e:
+                raise InvalidAlgorithmError("Algorithm not supported") from e
+            prepared_key = alg_obj.prepare_key(key)
 
         key_length_msg = alg_obj.check_key_length(prepared_key)
         if key_length_msg:
