@@ -42,6 +42,7 @@ from .exceptions import (
 )
 from . import exceptions as _exc
 from .warnings import InsecureKeyLengthWarning
+from ._install import install
 
 _native._setup(
     PyJWTError=PyJWTError,
@@ -109,6 +110,7 @@ __all__ = [
     "register_algorithm",
     "unregister_algorithm",
     "get_algorithm_by_name",
+    "install",
     # Warnings
     "InsecureKeyLengthWarning",
     # Exceptions
