@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import json
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, NoReturn, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 from . import _native
 from .exceptions import InvalidKeyError
@@ -478,7 +478,7 @@ if has_crypto:
                 raise InvalidKeyError("Not a public or private key")
 
         def sign(self, msg: bytes, key: RSAPrivateKey) -> bytes:
-            return cast(bytes, key.sign(msg, padding.PKCS1v15(), self.hash_alg()))
+            return key.sign(msg, padding.PKCS1v15(), self.hash_alg())
 
         def verify(self, msg: bytes, key: RSAPublicKey, sig: bytes) -> bool:
             try:
@@ -604,7 +604,9 @@ if has_crypto:
             curve = obj.get("crv")
             curve_obj: EllipticCurve
             sizes = {"P-256": 32, "P-384": 48, "P-521": 66, "secp256k1": 32}
-            curves = {"P-256": SECP256R1, "P-384": SECP384R1, "P-521": SECP521R1, "secp256k1": SECP256K1}
+            curves: dict[str, type[EllipticCurve]] = {
+                "P-256": SECP256R1, "P-384": SECP384R1, "P-521": SECP521R1, "secp256k1": SECP256K1
+            }
             if curve in sizes:
                 size = sizes[curve]
                 if not (len(x) == len(y) == size):
@@ -632,16 +634,13 @@ if has_crypto:
         """RSASSA-PSS with MGF1 and a salt as long as the digest."""
 
         def sign(self, msg: bytes, key: RSAPrivateKey) -> bytes:
-            return cast(
-                bytes,
-                key.sign(
-                    msg,
-                    padding.PSS(
-                        mgf=padding.MGF1(self.hash_alg()),
-                        salt_length=self.hash_alg().digest_size,
-                    ),
-                    self.hash_alg(),
+            return key.sign(
+                msg,
+                padding.PSS(
+                    mgf=padding.MGF1(self.hash_alg()),
+                    salt_length=self.hash_alg().digest_size,
                 ),
+                self.hash_alg(),
             )
 
         def verify(self, msg: bytes, key: RSAPublicKey, sig: bytes) -> bool:
@@ -693,7 +692,7 @@ if has_crypto:
 
         def sign(self, msg: str | bytes, key: Ed25519PrivateKey | Ed448PrivateKey) -> bytes:
             msg_bytes = msg.encode("utf-8") if isinstance(msg, str) else msg
-            return cast(bytes, key.sign(msg_bytes))
+            return key.sign(msg_bytes)
 
         def verify(self, msg: str | bytes, key: AllowedOKPKeys, sig: str | bytes) -> bool:
             try:
@@ -789,160 +788,18 @@ if has_crypto:
     _PK_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
     _PK_CURVES = (SECP256R1, SECP384R1, SECP521R1, SECP256K1)
 
-else:  # pragma: no cover - exercised in a venv without cryptography
-
-    class _Hash:
-        """Stands for cryptography's hash classes when it is not installed."""
-
-        def __init__(self, name: str, digest_size: int) -> None:
-            self.name = name
-            self.digest_size = digest_size
-
-        def __call__(self) -> _Hash:
-            return self
-
-        def __repr__(self) -> str:
-            return f"<hash {self.name}>"
-
-    class _Curve:
-        """Stands for cryptography's curve classes when it is not installed."""
-
-        def __init__(self, name: str, key_size: int) -> None:
-            self.name = name
-            self.key_size = key_size
-
-        def __repr__(self) -> str:
-            return f"<curve {self.name}>"
-
-    _SHA256 = _Hash("sha256", 32)
-    _SHA384 = _Hash("sha384", 48)
-    _SHA512 = _Hash("sha512", 64)
-    _PK_HASHES = (_SHA256, _SHA384, _SHA512)
-    SECP256R1 = _Curve("secp256r1", 256)
-    SECP384R1 = _Curve("secp384r1", 384)
-    SECP521R1 = _Curve("secp521r1", 521)
-    SECP256K1 = _Curve("secp256k1", 256)
-    _PK_CURVES = (SECP256R1, SECP384R1, SECP521R1, SECP256K1)
-
-    _KT_RSA, _KT_EC, _KT_ED25519, _KT_ED448 = 1, 2, 3, 4
-
-    class NativeKey:
-        """A PEM, DER or OpenSSH key parsed by the C core (the key type
-        prepare_key returns when cryptography is not installed)."""
-
-        __slots__ = ("_material", "key_type", "curve", "is_private", "key_size")
-
-        def __init__(self, material: bytes) -> None:
-            info = _native.pk_info(material)
-            if info is None:
-                raise InvalidKeyError("Could not parse the provided key.")
-            self._material = material
-            self.key_type, curve, self.is_private, self.key_size = info
-            self.curve = _PK_CURVES[curve] if curve >= 0 else None
-
-        def __repr__(self) -> str:
-            kind = {1: "RSA", 2: "EC", 3: "Ed25519", 4: "Ed448"}[self.key_type]
-            half = "private" if self.is_private else "public"
-            return f"<NativeKey {kind} {half} {self.key_size} bits>"
-
-    def _key_der(key: Any) -> bytes | None:
-        return key._material if isinstance(key, NativeKey) else None
-
-    class _NativeAlgorithm(Algorithm):
-        _key_types: tuple[int, ...] = ()
-
-        def _alg_index(self) -> int:
-            raise NotImplementedError
-
-        def prepare_key(self, key: Any) -> NativeKey:
-            if not isinstance(key, NativeKey):
-                if not isinstance(key, (bytes, str)):
-                    raise TypeError("Expecting a PEM-formatted key.")
-                key = NativeKey(force_bytes(key))
-            if key.key_type not in self._key_types:
-                raise InvalidKeyError(
-                    f"Invalid key type {key!r} for {self.__class__.__name__}"
-                )
-            return key
-
-        def sign(self, msg: bytes, key: NativeKey) -> bytes:
-            sig = _native.pk_sign(self._alg_index(), key, bytes(msg))
-            if sig is None:
-                raise InvalidKeyError("A private key is needed to sign")
-            return cast(bytes, sig)
-
-        def verify(self, msg: bytes, key: NativeKey, sig: bytes) -> bool:
-            ok = _native.pk_verify(self._alg_index(), key, bytes(msg), bytes(sig))
-            return bool(ok)
-
-        @staticmethod
-        def to_jwk(key_obj: Any, as_dict: bool = False) -> NoReturn:
-            raise NotImplementedError("JWK export needs cryptography")
-
-        @staticmethod
-        def from_jwk(jwk: str | JWKDict) -> NoReturn:
-            raise NotImplementedError("JWK import needs cryptography")
-
-    class RSAAlgorithm(_NativeAlgorithm):
-        """RSASSA-PKCS1-v1_5 with SHA-2, on the C core."""
-
-        SHA256: ClassVar[Any] = _SHA256
-        SHA384: ClassVar[Any] = _SHA384
-        SHA512: ClassVar[Any] = _SHA512
-        _key_types = (_KT_RSA,)
-        _base = 0
-
-        def __init__(self, hash_alg: Any) -> None:
-            self.hash_alg = hash_alg
-
-        def _alg_index(self) -> int:
-            return self._base + _PK_HASHES.index(self.hash_alg)
-
-        def check_key_length(self, key: NativeKey) -> str | None:
-            if key.key_size < 2048:
-                return (
-                    f"The RSA key is {key.key_size} bits long, which is below "
-                    f"the minimum recommended size of 2048 bits. "
-                    f"See NIST SP 800-131A."
-                )
-            return None
-
-    class RSAPSSAlgorithm(RSAAlgorithm):
-        """RSASSA-PSS with MGF1 and a salt as long as the digest, on the C core."""
-
-        _base = 3
-
-    class ECAlgorithm(_NativeAlgorithm):
-        """ECDSA with SHA-2 (raw r || s signatures), on the C core."""
-
-        SHA256: ClassVar[Any] = _SHA256
-        SHA384: ClassVar[Any] = _SHA384
-        SHA512: ClassVar[Any] = _SHA512
-        _key_types = (_KT_EC,)
-
-        def __init__(self, hash_alg: Any, expected_curve: Any = None) -> None:
-            self.hash_alg = hash_alg
-            self.expected_curve = expected_curve
-
-        def _alg_index(self) -> int:
-            return {SECP256R1: 6, SECP384R1: 7, SECP521R1: 8, SECP256K1: 9}[self.expected_curve]
-
-        def prepare_key(self, key: Any) -> NativeKey:
-            native = super().prepare_key(key)
-            if self.expected_curve is not None and native.curve is not self.expected_curve:
-                raise InvalidKeyError(
-                    f"The key's curve '{native.curve.name if native.curve else None}' does not match "
-                    f"the expected curve '{self.expected_curve.name}' for this algorithm"
-                )
-            return native
-
-    class OKPAlgorithm(_NativeAlgorithm):
-        """EdDSA with Ed25519 or Ed448 keys, on the C core."""
-
-        _key_types = (_KT_ED25519, _KT_ED448)
-
-        def __init__(self, **kwargs: Any) -> None:
-            pass
-
-        def _alg_index(self) -> int:
-            return 10
+if not has_crypto and not TYPE_CHECKING:  # pragma: no cover - a venv without cryptography
+    from ._native_keys import (  # noqa: F401
+        _KEY_DER as _key_der,
+        _PK_CURVES,
+        _PK_HASHES,
+        ECAlgorithm,
+        NativeKey,
+        OKPAlgorithm,
+        RSAAlgorithm,
+        RSAPSSAlgorithm,
+        SECP256K1,
+        SECP256R1,
+        SECP384R1,
+        SECP521R1,
+    )

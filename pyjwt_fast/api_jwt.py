@@ -109,7 +109,7 @@ class PyJWT:
         json_encoder: type[json.JSONEncoder] | None = None,
     ) -> bytes:
         """Encode a given payload to the bytes to be signed (a hook for subclasses)."""
-        return cast(bytes, _native.dumps(payload, json_encoder, False))
+        return _native.dumps(payload, json_encoder, False)
 
     def decode_complete(
         self,
