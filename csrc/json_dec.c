@@ -50,6 +50,7 @@ typedef struct {
     const uint8_t *end;      /* one past the last byte; never read */
     uint32_t used;           /* bit i: keys[i] holds a key */
     key_slot keys[KEY_CACHE_SLOTS];
+    pjf_keycache *kc;        /* names across documents, or NULL */
 } dec;
 
 /* A container being filled; key is the member name awaiting its value. */
@@ -287,6 +288,28 @@ static PyObject *parse_key(dec *d)
     d->p++;
     if (scan_string(d, &s) < 0)
         return NULL;
+    if (d->kc != NULL && !s.escaped && s.maxchar < 0x80 && s.len <= PJF_KEYCACHE_MAXLEN && s.len > 0) {
+        unsigned h = (unsigned)s.len;
+        for (Py_ssize_t j = 0; j < s.len; j++)
+            h = h * 31 + s.raw[j];
+        h %= PJF_KEYCACHE_SLOTS;
+        if (d->kc->slot[h].str != NULL && d->kc->slot[h].len == s.len
+            && memcmp(d->kc->slot[h].bytes, s.raw, (size_t)s.len) == 0) {
+            key = Py_NewRef(d->kc->slot[h].str);
+        }
+        else {
+            key = build_string(&s, d->end);
+            if (key == NULL)
+                return NULL;
+            PyUnicode_InternInPlace(&key);
+            PyObject *old = d->kc->slot[h].str;
+            memcpy(d->kc->slot[h].bytes, s.raw, (size_t)s.len);
+            d->kc->slot[h].len = s.len;
+            d->kc->slot[h].str = Py_NewRef(key);
+            Py_XDECREF(old);  /* an interned str: no code runs on release */
+        }
+        goto have_key;
+    }
     idx = s.len == 0 ? 0
         : (unsigned)(s.len * 7 + s.raw[0] * 31 + s.raw[s.len - 1]) % KEY_CACHE_SLOTS;
     slot = &d->keys[idx];
@@ -305,6 +328,7 @@ static PyObject *parse_key(dec *d)
         slot->str = Py_NewRef(key);
         d->used |= (uint32_t)1 << idx;
     }
+have_key:
     skip_ws(d);
     if (d->p >= d->end || *d->p != ':') {
         Py_DECREF(key);
@@ -521,7 +545,7 @@ static void release_keys(dec *d)
     d->used = 0;
 }
 
-int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result)
+int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result, pjf_keycache *kc)
 {
     dec d;
     frame stack[PJF_JSON_MAX_DEPTH];
@@ -541,6 +565,7 @@ int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result)
     d.p = (const uint8_t *)s;
     d.end = d.p + n;
     d.used = 0;
+    d.kc = kc;
     skip_ws(&d);
 
 next_value:

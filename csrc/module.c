@@ -218,7 +218,7 @@ static PyObject *b64url_decode_segment(PyObject *module, PyObject *const *args, 
 PyObject *pjf_json_loads_exact(pjf_state *st, const char *s, Py_ssize_t n)
 {
     PyObject *result = NULL;
-    int r = pjf_json_decode(s, n, &result);
+    int r = pjf_json_decode(s, n, &result, &st->keys);
     if (r == 0)
         return result;
     if (r < 0)
@@ -269,7 +269,8 @@ static PyObject *json_loads_hook(PyObject *module, PyObject *arg)
         return NULL;
     }
     PyObject *value = NULL;
-    int r = pjf_json_decode(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &value);
+    int r = pjf_json_decode(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &value,
+                            &pjf_get_state(module)->keys);
     if (r < 0)
         return NULL;
     if (r != 0) {
@@ -402,6 +403,8 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
             Py_VISIT(st->param_names[k][i]);
     for (int i = 0; i < PJF_HCACHE_SLOTS; i++)
         Py_VISIT(st->hcache[i].header);
+    for (int i = 0; i < PJF_KEYCACHE_SLOTS; i++)
+        Py_VISIT(st->keys.slot[i].str);
     return 0;
 }
 
@@ -419,6 +422,10 @@ static int module_clear(PyObject *module)
     for (int i = 0; i < PJF_HCACHE_SLOTS; i++) {
         Py_CLEAR(st->hcache[i].header);
         st->hcache[i].len = 0;
+    }
+    for (int i = 0; i < PJF_KEYCACHE_SLOTS; i++) {
+        Py_CLEAR(st->keys.slot[i].str);
+        st->keys.slot[i].len = 0;
     }
     st->ready = 0;
     return 0;

@@ -92,7 +92,21 @@ int pjf_json_encode(pjf_buf *out, PyObject *obj, int sort_keys);
  * a BOM or another encoding, integers the
  * int() limit refuses), and the caller then asks json.loads, which gives the
  * exact value or error; -1 with an exception set on memory errors. */
-int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result);
+/* Member names seen in earlier documents (short ASCII ones without
+ * escapes), shared across calls: interned, so claim lookups by the module's
+ * interned names hit by identity and no name is built or hashed twice. */
+#define PJF_KEYCACHE_SLOTS 64
+#define PJF_KEYCACHE_MAXLEN 24
+typedef struct {
+    struct {
+        Py_ssize_t len;
+        char bytes[PJF_KEYCACHE_MAXLEN];
+        PyObject *str;
+    } slot[PJF_KEYCACHE_SLOTS];
+} pjf_keycache;
+
+/* kc may be NULL. */
+int pjf_json_decode(const char *s, Py_ssize_t n, PyObject **result, pjf_keycache *kc);
 /* pjf_json_decode's answer, with no exception set, when the text is valid
  * up to an array / object that would nest deeper than PJF_JSON_MAX_DEPTH. */
 #define PJF_JSON_TOO_DEEP_ARRAY 2
@@ -163,6 +177,7 @@ typedef struct {
     EVP_MD *md[3];
     EVP_MD_CTX *work;             /* scratch context, used with the GIL held */
     struct pjf_hmac_cache *hmac_cache;
+    pjf_keycache keys;            /* JSON member names across documents */
     struct pjf_pk_cache *pk_cache;
 
     /* Verified headers by their encoded segment (decode.c): apps send the

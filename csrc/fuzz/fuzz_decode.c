@@ -15,9 +15,10 @@
  * compared. A returned text, an exception escaping check(), or an exception
  * left pending is abort().
  *
- * ES256 etc.: once the asymmetric algorithms land, add a variant that signs
- * structured inputs with a fixed P-256 key (the harness signs, as for HMAC)
- * and algorithms=["ES256"]; the raw-token mode already reaches them. */
+ * ES256: structured inputs with control bits 4-5 == 1 are signed with a
+ * fixed P-256 key (RFC 6979, so inputs replay exactly) and verified with its
+ * PEM public key; raw inputs with bit 5 set are verified with that key.
+ * RS / PS / EdDSA variants can follow the same pattern. */
 #include "pjf.h"
 
 #include <stdio.h>

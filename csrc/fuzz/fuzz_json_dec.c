@@ -5,9 +5,13 @@
  * compiled into this binary with the sanitizers. For every input:
  *  - the decoder never crashes and never reads past s[0:n] (the input is an
  *    exact-size heap copy);
- *  - it returns 0, PJF_DEFER or -1 and nothing else; after 0 no exception is
- *    pending and *result is set; after PJF_DEFER no exception is pending and
- *    *result is NULL; -1 only with a MemoryError pending;
+ *  - it returns 0, PJF_DEFER, PJF_JSON_TOO_DEEP_ARRAY/OBJECT or -1 and
+ *    nothing else; after 0 no exception is pending and *result is set; after
+ *    the others no exception is pending and *result is NULL; -1 only with a
+ *    MemoryError pending;
+ *  - PJF_JSON_TOO_DEEP_* only when the text really opens a container at
+ *    depth PJF_JSON_MAX_DEPTH + 1, of that kind ('[' / '{'), outside strings
+ *    (the documented divergence: json.loads may still take such a text);
  *  - when it returns 0, json.loads(bytes) must return too, with an equal
  *    value: PyObject_RichCompareBool (NaN: json.dumps of both compared), and
  *    a strict structural comparison on top (exact types, float bit patterns
@@ -50,6 +54,38 @@ static const char helper_src[] =
     "    try: b.decode('utf-8')\n"
     "    except UnicodeDecodeError: return True\n"
     "    return _depth(v) > max_depth\n";
+
+#ifndef PJF_JSON_TOO_DEEP_ARRAY
+#define PJF_JSON_TOO_DEEP_ARRAY (-100)   /* older decoders: never returned */
+#define PJF_JSON_TOO_DEEP_OBJECT (-101)
+#endif
+
+/* The opener ('[' or '{') that first reaches depth PJF_JSON_MAX_DEPTH + 1,
+ * counting brackets outside string literals, or 0 when none does. */
+static int first_too_deep_opener(const uint8_t *s, size_t n)
+{
+    int depth = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        }
+        else if (c == '"') {
+            in_str = 1;
+        }
+        else if (c == '[' || c == '{') {
+            if (++depth > PJF_JSON_MAX_DEPTH)
+                return c;
+        }
+        else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return 0;
+}
 
 static void die(const char *what, const uint8_t *data, size_t size)
 {
@@ -189,8 +225,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         PyErr_Clear();
         return 0;
     }
+    if (rc == PJF_JSON_TOO_DEEP_ARRAY || rc == PJF_JSON_TOO_DEEP_OBJECT) {
+        int opener = first_too_deep_opener(data, size);
+        if (PyErr_Occurred())
+            die("exception left set after PJF_JSON_TOO_DEEP_*", data, size);
+        if (mine != NULL)
+            die("PJF_JSON_TOO_DEEP_* with a result", data, size);
+        if (opener != (rc == PJF_JSON_TOO_DEEP_ARRAY ? '[' : '{'))
+            die("PJF_JSON_TOO_DEEP_* on a text that does not nest that deep with that kind",
+                data, size);
+        return 0;
+    }
     if (rc != 0 && rc != PJF_DEFER)
-        die("return value other than 0, PJF_DEFER, -1", data, size);
+        die("return value other than 0, PJF_DEFER, PJF_JSON_TOO_DEEP_*, -1", data, size);
     if (PyErr_Occurred())
         die(rc == 0 ? "exception left set after 0" : "exception left set after PJF_DEFER", data, size);
     if (rc == 0 && mine == NULL)

@@ -162,6 +162,11 @@ def corpus_decode() -> list[tuple[str, bytes]]:
         ("s_padded", 0x41, hdr, b'{"sub":"padme"}'),
         ("s_bad_mac", 0x81, hdr, b'{"sub":"alice"}'),
         ("s_no_sep", 0x01, b"", b'{"sub":"default header"}'),
+        # ES256 (control bits 4-5 == 1): signed in the harness with its P-256 key
+        ("s_es256", 0x11, b'{"alg":"ES256","typ":"JWT"}', b'{"sub":"alice","exp":1893456000}'),
+        ("s_es256_as_hs256", 0x11, hdr, b'{"sub":"confused"}'),
+        ("s_es256_bad_sig", 0x91, b'{"alg":"ES256"}', b'{"a":1}'),
+        ("s_es256_aud", 0x15, b'{"alg":"ES256","kid":"k"}', b'{"aud":["urn:b"],"iss":"urn:i"}'),
     ]
     for name, ctl, h, p in structured:
         items.append((name, bytes([ctl]) + h + b"~~~" + p if h else bytes([ctl]) + p))
@@ -185,6 +190,12 @@ def corpus_decode() -> list[tuple[str, bytes]]:
     ]
     for name, tok in raw:
         items.append((name, b"\x00" + tok))
+    # raw mode, bit 5: verified with the ES256 public key
+    items.append(("r_es256_key_hs_token", b"\x20" + hs(hdr, b'{"a":1}')))
+    items.append(("r_es256_short_sig", b"\x20" + b64(b'{"alg":"ES256"}') + b"." + b64(b"{}")
+                  + b"." + b64(b"\x01" * 63)))
+    items.append(("r_es256_zero_sig", b"\x20" + b64(b'{"alg":"ES256"}') + b"." + b64(b"{}")
+                  + b"." + b64(b"\x00" * 64)))
     items.append(("r_str_surrogateescape", b"\x10" + b"\xff\xfe.\x80.x"))
     items.append(("r_audience_variant", b"\x02" + hs(hdr, b'{"aud":"urn:a"}')))
     return items
