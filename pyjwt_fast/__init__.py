@@ -41,6 +41,7 @@ from .exceptions import (
     PyJWTError,
 )
 from . import exceptions as _exc
+from .jwks_client import PyJWKClient
 from .warnings import InsecureKeyLengthWarning
 from ._install import install
 
@@ -101,6 +102,7 @@ __description__ = "JSON Web Token implementation in Python, with the hot path in
 __all__ = [
     "PyJWS",
     "PyJWT",
+    "PyJWKClient",
     "PyJWK",
     "PyJWKSet",
     "decode",
