@@ -452,7 +452,7 @@ static int key_from_object(pjf_state *st, PyObject *obj, pjf_pkey *out)
 {
     struct pjf_pk_cache *c = st->pk_cache;
     if (c == NULL)
-        return 1;
+        return 2;  /* nothing cached yet: not seen */
     for (int i = 0; i < PK_CACHE_SLOTS; i++) {
         pk_entry *e = &c->slot[i];
         if (e->obj == obj && e->data != NULL) {
