@@ -141,7 +141,12 @@ static PyObject *setup(PyObject *module, PyObject *args, PyObject *kwargs)
             return NULL;
         }
     }
-    if (PyDict_GET_SIZE(kwargs) != (Py_ssize_t)N_SETUP_SLOTS) {
+    PyObject *der = PyDict_GetItemString(kwargs, "der_keys");
+    if (der == NULL) {
+        PyErr_SetString(PyExc_TypeError, "_setup() misses der_keys");
+        return NULL;
+    }
+    if (PyDict_GET_SIZE(kwargs) != (Py_ssize_t)N_SETUP_SLOTS + 1) {
         PyErr_SetString(PyExc_TypeError, "_setup() got unexpected arguments");
         return NULL;
     }
@@ -150,6 +155,9 @@ static PyObject *setup(PyObject *module, PyObject *args, PyObject *kwargs)
         PyObject *v = PyDict_GetItemString(kwargs, setup_slots[i].name);
         Py_XSETREF(*slot, Py_NewRef(v));
     }
+    st->der_keys = PyObject_IsTrue(der);
+    if (st->der_keys < 0)
+        return NULL;
     st->ready = 1;
     Py_RETURN_NONE;
 }

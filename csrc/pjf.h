@@ -160,6 +160,7 @@ typedef struct {
     PyObject *pk_curves[4];       /* expected_curve values: P-256, P-384, P-521, secp256k1 */
     PyObject *key_der;            /* callable: key object -> DER bytes | None */
     PyObject *PyJWK_type;
+    int der_keys;                 /* DER key bytes accepted (no cryptography) */
     int ready;
 
     /* Interned strings. */

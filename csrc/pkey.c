@@ -10,7 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 
-#define PK_CACHE_SLOTS 64
+#define PK_CACHE_SLOTS 128
 #define PK_CACHE_MAX_KEY (64 * 1024)
 
 /* Algorithms, in the order of pjf_pk_alg. */
@@ -32,6 +32,7 @@ typedef struct {
     uint64_t hash;
     uint64_t stamp;
     int taken;             /* 1: parsed into k; 0: left to the Python layer */
+    int from_object;       /* the DER of a key object, not bytes a caller gave */
     pjf_pkey k;
     PyObject *obj;         /* a cryptography key object with this DER (strong
                             * reference: its identity cannot be reused) */
@@ -281,8 +282,10 @@ static int has_substr(const char *k, size_t n, const char *needle)
 }
 
 /* Fills k from PEM with exactly one block of a plain key label, an
- * OpenSSH public key, or DER. 1 parsed, 0 not a key this code takes. */
-static int parse_key_bytes(const char *k, size_t n, pjf_pkey *out)
+ * OpenSSH public key, or (allow_der) DER. 1 parsed, 0 not a key this code
+ * takes. check: verify a private key's consistency, as cryptography does
+ * when it loads one (key objects were checked when they were made). */
+static int parse_key_bytes(const char *k, size_t n, pjf_pkey *out, int allow_der, int check)
 {
     EVP_PKEY *pkey = NULL;
     int is_private = 0, form = 0;
@@ -310,7 +313,7 @@ static int parse_key_bytes(const char *k, size_t n, pjf_pkey *out)
         pkey = decode_key("PEM", u, n, is_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
         form = is_private ? PJF_FORM_PEM_PRIVATE : PJF_FORM_PEM_PUBLIC;
     }
-    else if (n > 0 && u[0] == 0x30) {
+    else if (allow_der && n > 0 && u[0] == 0x30) {
         pkey = decode_key("DER", u, n, EVP_PKEY_KEYPAIR);
         if (pkey != NULL) {
             is_private = 1;
@@ -347,7 +350,7 @@ static int parse_key_bytes(const char *k, size_t n, pjf_pkey *out)
         type = PJF_KT_ED448;
 
     /* A private key must be consistent, as cryptography checks on load. */
-    if (type != 0 && is_private) {
+    if (type != 0 && is_private && check) {
         EVP_PKEY_CTX *cctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
         if (cctx == NULL || EVP_PKEY_check(cctx) != 1)
             type = 0;
@@ -398,7 +401,8 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
     PyObject *evicted = NULL;
     for (int i = 0; i < PK_CACHE_SLOTS; i++) {
         pk_entry *s = &c->slot[i];
-        if (s->data != NULL && s->hash == h && s->len == (size_t)n && memcmp(s->data, k, (size_t)n) == 0) {
+        if (s->data != NULL && s->hash == h && s->len == (size_t)n && s->from_object == (obj != NULL)
+            && memcmp(s->data, k, (size_t)n) == 0) {
             e = s;
             break;
         }
@@ -414,7 +418,9 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
                 victim = &c->slot[i];
         }
         pjf_pkey parsed = {0};
-        int taken = parse_key_bytes(k, (size_t)n, &parsed);
+        /* DER from a caller only where PyJWT's loaders are absent (no
+         * cryptography): with them, such bytes get PyJWT's refusal. */
+        int taken = parse_key_bytes(k, (size_t)n, &parsed, obj != NULL || st->der_keys, obj == NULL);
         unsigned char *copy = PyMem_Malloc((size_t)n);
         if (copy == NULL) {
             pjf_pkey_release(&parsed);
@@ -427,6 +433,7 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
         victim->len = (size_t)n;
         victim->hash = h;
         victim->taken = taken;
+        victim->from_object = obj != NULL;
         victim->k = parsed;
         e = victim;
     }
@@ -734,9 +741,18 @@ int pjf_pk_alg_of(pjf_state *st, PyObject *alg_obj)
     return cidx < 0 ? -1 : es_for[cidx][hidx];
 }
 
+/* Bytes of the DigestInfo a PKCS#1 v1.5 signature wraps a digest in. */
+static const int digest_info_len[3] = {51, 67, 83};
+
 int pjf_pk_key_fits(int alg, const pjf_pkey *k, int for_sign)
 {
     if (for_sign && !k->is_private)
+        return 0;
+    /* RSA keys too small for the padding: cryptography's own error decides. */
+    int mod_bytes = (k->bits + 7) / 8;
+    if (alg <= PJF_RS512 && mod_bytes < digest_info_len[alg - PJF_RS256] + 11)
+        return 0;
+    if (alg >= PJF_PS256 && alg <= PJF_PS512 && mod_bytes < 2 * digest_size_of[alg] + 2)
         return 0;
     if (alg <= PJF_PS512)
         /* RSAAlgorithm.verify needs a public key object (PyJWT calls key.verify). */

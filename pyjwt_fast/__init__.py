@@ -81,6 +81,7 @@ _native._setup(
     OKPAlgorithm_type=_alg.OKPAlgorithm,
     key_der=_alg._key_der,
     PyJWK_type=PyJWK,
+    der_keys=not _alg.has_crypto,
     pk_sha256=_alg._PK_HASHES[0],
     pk_sha384=_alg._PK_HASHES[1],
     pk_sha512=_alg._PK_HASHES[2],

@@ -5,6 +5,9 @@
  * compiled into this binary with the sanitizers. For every input:
  *  - the decoder never crashes and never reads past s[0:n] (the input is an
  *    exact-size heap copy);
+ *  - it is called twice: with a member-name cache (pjf_keycache) kept across
+ *    inputs, as the extension does, and with none; both calls must give the
+ *    same answer and the same value (the cache is invisible);
  *  - it returns 0, PJF_DEFER, PJF_JSON_TOO_DEEP_ARRAY/OBJECT or -1 and
  *    nothing else; after 0 no exception is pending and *result is set; after
  *    the others no exception is pending and *result is NULL; -1 only with a
@@ -33,6 +36,9 @@ static PyObject *json_loads;     /* json.loads */
 static PyObject *json_dumps;     /* json.dumps */
 static PyObject *defer_excused;  /* helper: (bytes, value) -> bool */
 static int strict_defer;
+static pjf_keycache keycache;    /* zero-initialised, kept across inputs */
+
+static int strict_equal(PyObject *a, PyObject *b, int depth);
 
 /* Documented reasons for PJF_DEFER on a text json.loads accepts: not valid
  * UTF-8 (surrogates json takes with surrogatepass), a BOM / UTF-16 / UTF-32
@@ -214,7 +220,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (PyErr_Occurred())
         die("exception pending before the call", data, size);
-    rc = pjf_json_decode(copy, (Py_ssize_t)size, &mine);
+    /* the production mode: the member-name cache shared across documents
+     * (module state in the extension, a static here, kept across inputs) */
+    rc = pjf_json_decode(copy, (Py_ssize_t)size, &mine, &keycache);
+    if (rc != -1 || !PyErr_Occurred()) {
+        /* and without the cache: the same answer, the same value */
+        PyObject *plain = NULL;
+        int rc2;
+        PyObject *saved_t, *saved_v, *saved_tb;
+        PyErr_Fetch(&saved_t, &saved_v, &saved_tb);
+        rc2 = pjf_json_decode(copy, (Py_ssize_t)size, &plain, NULL);
+        if (rc2 == -1) {
+            if (!PyErr_ExceptionMatches(PyExc_MemoryError))
+                die("-1 with an exception other than MemoryError (no key cache)", data, size);
+            PyErr_Clear();
+        }
+        else if (PyErr_Occurred()) {
+            die("exception left set (no key cache)", data, size);
+        }
+        else if (rc2 != rc) {
+            fprintf(stderr, "with key cache: %d, without: %d\n", rc, rc2);
+            die("the member-name cache changes the answer", data, size);
+        }
+        else if (rc == 0 && !strict_equal(mine, plain, 0)) {
+            die("the member-name cache changes the value", data, size);
+        }
+        Py_XDECREF(plain);
+        PyErr_Restore(saved_t, saved_v, saved_tb);
+    }
     free(copy);
 
     if (rc == -1) {
