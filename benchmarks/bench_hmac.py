@@ -27,26 +27,20 @@ This is a measurement, not a test: nothing here asserts a speed.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import functools
 import hashlib
 import itertools
 import json
-import os
-import platform
-import statistics
-import subprocess
 import sys
 import time
-import timeit
 import warnings
 from typing import Any, Callable, Dict, List, Optional
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# `python benchmarks/bench_hmac.py` puts benchmarks/ on sys.path, not the
-# repository: measure the in-place build of this checkout.
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
+import _benchlib as bl  # benchmarks/_benchlib.py: timing, machine info, callgrind
+from _benchlib import Refused
+
+# Measure the in-place build of this checkout, not an installed pyjwt_fast.
+bl.ensure_repo_on_path()
 
 import jwt as pyjwt  # noqa: E402  (the reference: PyJWT itself)
 import pyjwt_fast  # noqa: E402
@@ -132,22 +126,9 @@ LIBS = {"pyjwt_fast": pyjwt_fast, "pyjwt": pyjwt}
 # ---------------------------------------------------------------- checks
 
 
-class Refused(Exception):
-    pass
-
-
 def check_libraries() -> None:
     """The run compares what it says it compares, or it does not run."""
-    if os.path.dirname(os.path.abspath(pyjwt.__file__)).startswith(
-        os.path.dirname(os.path.abspath(pyjwt_fast.__file__))
-    ) or "pyjwt_fast" in pyjwt.__name__ or getattr(pyjwt, "_native", None) is not None:
-        raise Refused(f"`import jwt` resolved to pyjwt_fast ({pyjwt.__file__}), not to PyJWT")
-    native = pyjwt_fast._native
-    if not native.__file__.endswith((".so", ".pyd")):
-        raise Refused(f"pyjwt_fast._native is not the C extension: {native.__file__}")
-    if pyjwt.__version__ != REFERENCE_PYJWT:
-        print(f"warning: PyJWT is {pyjwt.__version__}, not the reference {REFERENCE_PYJWT}",
-              file=sys.stderr)
+    bl.check_libraries(pyjwt, pyjwt_fast, REFERENCE_PYJWT)
 
 
 def verify(rows: List[Row]) -> None:
@@ -191,49 +172,10 @@ def verify(rows: List[Row]) -> None:
 # ---------------------------------------------------------------- timing
 
 
-def calibrate(fn: Callable[[], Any], target: float) -> int:
-    """Loop count for one batch of about `target` seconds (cf. Timer.autorange)."""
-    timer = timeit.Timer(fn)
-    number = 1
-    while True:
-        t = timer.timeit(number)
-        if t >= target / 5:
-            break
-        number *= 10 if t < target / 50 else 2
-    return max(1, round(number * target / t))
-
-
-def warm_up(fn: Callable[[], Any], seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        for _ in range(100):
-            fn()
-
-
-def describe(per_op: List[float]) -> Dict[str, float]:
-    q1, _, q3 = statistics.quantiles(per_op, n=4, method="inclusive")
-    return {
-        "median": statistics.median(per_op),
-        "min": min(per_op),
-        "q1": q1,
-        "q3": q3,
-        "iqr": q3 - q1,
-    }
-
-
-def measure(row: Row, repeats: int, target: float, warmup: float) -> Dict[str, Any]:
+def measure(row: Row, repeats: int, target: float, warmup: float, clock: str = "wall") -> Dict[str, Any]:
     fns = {name: row.make(lib) for name, lib in LIBS.items()}
-    for fn in fns.values():
-        warm_up(fn, warmup)
-    numbers = {name: calibrate(fn, target) for name, fn in fns.items()}
-    timers = {name: timeit.Timer(fn) for name, fn in fns.items()}
-    samples: Dict[str, List[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name in fns:  # A, B, A, B, ...
-            samples[name].append(timers[name].timeit(numbers[name]) / numbers[name])
-    stats = {name: {**describe(s), "number": numbers[name], "samples": s} for name, s in samples.items()}
-    paired = [r / f for r, f in zip(samples["pyjwt"], samples["pyjwt_fast"])]
-    q1, _, q3 = statistics.quantiles(paired, n=4, method="inclusive")
+    stats = bl.time_interleaved(fns, repeats, target, warmup, bl.CLOCKS[clock])  # A, B, A, B, ...
+    q1, q3 = bl.paired_iqr(stats["pyjwt"]["samples"], stats["pyjwt_fast"]["samples"])
     return {
         "row": row.name,
         "slug": row.slug,
@@ -248,64 +190,21 @@ def measure(row: Row, repeats: int, target: float, warmup: float) -> Dict[str, A
 # ---------------------------------------------------------------- machine
 
 
-def _run(cmd: List[str]) -> Optional[str]:
-    try:
-        out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
 def machine_info() -> Dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        usable = os.cpu_count()
-    commit = _run(["git", "rev-parse", "--short", "HEAD"])
-    if commit is not None and _run(["git", "status", "--porcelain", "--untracked-files=no"]):
-        commit += " (+ uncommitted changes)"
-    try:
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = None
-    import ssl
-
-    return {
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu,
-        "cores": f"{os.cpu_count()} logical, {usable} usable",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "openssl (pyjwt_fast)": getattr(pyjwt_fast._native, "OPENSSL_VERSION", "unknown"),
-        "openssl (python ssl)": ssl.OPENSSL_VERSION,
-        "pyjwt": pyjwt.__version__,
-        "pyjwt_fast commit": commit or "unknown",
-        "load average (start)": load,
-    }
+    return bl.machine_info(pyjwt, pyjwt_fast)
 
 
 # ---------------------------------------------------------------- output
 
 
-def _t(seconds: float) -> str:
-    us = seconds * 1e6
-    return f"{us:.2f} µs" if us < 100 else f"{us:.1f} µs"
+_t = bl.fmt_time
 
 
 def print_text(info: Dict[str, Any], results: List[Dict[str, Any]], settings: Dict[str, Any]) -> None:
-    for k, v in info.items():
-        print(f"{k + ':':22} {v}")
+    bl.print_info_text(info)
     print(f"{'method:':22} {settings['repeats']} interleaved repeats per library and row, "
-          f"batches of ~{settings['batch_ms']:.0f} ms; median per op, min, IQR")
+          f"batches of ~{settings['batch_ms']:.0f} ms; median per op, min, IQR"
+          f"{'; clock: process CPU time' if settings.get('clock') == 'cpu' else ''}")
     print()
     head = (f"{'operation':28} {'pyjwt_fast':>11} {'min':>10} {'IQR':>9}   "
             f"{'PyJWT':>11} {'min':>10} {'IQR':>9}   {'ratio':>7}  {'paired IQR':>13}")
@@ -322,10 +221,10 @@ def print_text(info: Dict[str, Any], results: List[Dict[str, Any]], settings: Di
 
 
 def print_markdown(info: Dict[str, Any], results: List[Dict[str, Any]], settings: Dict[str, Any]) -> None:
-    for k, v in info.items():
-        print(f"- {k}: {v}")
+    bl.print_info_markdown(info)
     print(f"- method: {settings['repeats']} interleaved repeats per library and row, "
-          f"batches of ~{settings['batch_ms']:.0f} ms (timeit, GC off during a batch)")
+          f"batches of ~{settings['batch_ms']:.0f} ms (timeit, GC off during a batch)"
+          f"{'; clock: process CPU time' if settings.get('clock') == 'cpu' else ''}")
     print()
     print("| operation | pyjwt_fast median | min | IQR | PyJWT median | min | IQR | PyJWT / pyjwt_fast |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -352,43 +251,12 @@ def count_instructions(slugs: List[str], ns: List[int], jobs: int = 2) -> List[D
     """Instructions per op under callgrind: whole-process counts at several
     loop lengths; the difference between two lengths cancels start-up
     (interpreter, imports, verification), so it does not depend on noise."""
-    import concurrent.futures
-    import re
-    import shutil
-    import tempfile
-
-    if shutil.which("valgrind") is None:
-        raise Refused("valgrind is not installed (apt-get install valgrind)")
-    python = os.path.realpath(sys.executable)  # not a pyenv shim: callgrind must see python itself
-    script = os.path.abspath(__file__)
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    # One plain run first, so that every callgrind run finds the same .pyc files.
-    subprocess.run([python, script, "--loop", slugs[0], "-n", "1"], env=env, check=True)
     jobs_list = [(lib, slug, n) for lib in LIBS for slug in slugs for n in ns]
-    with tempfile.TemporaryDirectory() as tmp:
-        def one(job: Any) -> int:
-            lib, slug, n = job
-            out = subprocess.run(
-                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/{lib}.{slug}.{n}.out",
-                 python, script, "--loop", slug, "-n", str(n), "--lib", lib],
-                env=env, capture_output=True, text=True,
-            )
-            m = re.search(r"Collected : (\d+)", out.stderr)
-            if out.returncode != 0 or m is None:
-                raise Refused(f"callgrind run {job} failed:\n{out.stderr[-2000:]}")
-            print(f"  callgrind {lib} {slug} n={n}: {int(m.group(1)):,} instructions",
-                  file=sys.stderr, flush=True)
-            return int(m.group(1))
-
-        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-            totals = dict(zip(jobs_list, pool.map(one, jobs_list)))
+    totals = bl.count_instructions(__file__, jobs_list, jobs=jobs)
     results = []
     for slug in slugs:
         for lib in LIBS:
-            per_op = [
-                (totals[(lib, slug, b)] - totals[(lib, slug, a)]) / (b - a)
-                for a, b in zip(ns, ns[1:])
-            ]
+            per_op = bl.per_op_counts(totals, lib, slug, ns)
             results.append({"row": slug, "lib": lib, "n": ns, "totals": [totals[(lib, slug, n)] for n in ns],
                             "instructions_per_op": per_op})
     return results
@@ -422,6 +290,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--repeats", type=int, default=None, help="batches per library and row (default 15, --quick 5)")
     ap.add_argument("--batch-ms", type=float, default=None, help="target batch length (default 75, --quick 20)")
     ap.add_argument("--quick", action="store_true", help="fewer, shorter batches: a rough look")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time batches with the process's CPU time instead of wall time (shared machines)")
     ap.add_argument("--json", metavar="OUT", help="also write machine-readable results to OUT")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (RESULTS.md)")
     ap.add_argument("--only", action="append", choices=slugs, help="time only this row (repeatable)")
@@ -470,14 +340,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     warmup = 0.05 if args.quick else 0.2
     if args.only:
         rows = [r for r in rows if r.slug in args.only]
-    settings = {"repeats": repeats, "batch_ms": batch_ms, "warmup_s": warmup}
+    clock = "cpu" if args.cpu_time else "wall"
+    settings: Dict[str, Any] = {"repeats": repeats, "batch_ms": batch_ms, "warmup_s": warmup}
+    if args.cpu_time:  # only then: the default output stays as it was
+        settings["clock"] = clock
 
     info = machine_info()
     results = []
     for row in rows:
         print(f"  timing {row.name} ...", file=sys.stderr, flush=True)
-        results.append(measure(row, repeats, batch_ms / 1000, warmup))
-    info["load average (end)"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        results.append(measure(row, repeats, batch_ms / 1000, warmup, clock))
+    info["load average (end)"] = bl.load_average()
 
     (print_markdown if args.markdown else print_text)(info, results, settings)
     if args.json:
