@@ -180,11 +180,8 @@ static int sign(pjf_state *st, PyObject *alg_obj, PyObject *key, int enforce,
     if (truthy < 0)
         goto done;
     if (truthy) {
-        if (enforce) {
-            PyErr_SetObject(st->InvalidKeyError, msg);
-            goto done;
-        }
-        if (PyErr_WarnEx(st->InsecureKeyLengthWarning, PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : "", 1) < 0)
+        PyObject *text = PyObject_Str(msg);   /* warnings.warn(msg) takes any message */
+        if (pjf_key_length_problem(st, text, enforce) < 0)
             goto done;
     }
     input_obj = PyBytes_FromStringAndSize(input, input_len);

@@ -352,18 +352,7 @@ int pjf_hmac_check_key_length(pjf_state *st, int hidx, Py_ssize_t keylen, int en
         "The HMAC key is %zd bytes long, which is below the minimum recommended "
         "length of %d bytes for %s. See RFC 7518 Section 3.2.",
         keylen, digest_len[hidx], digest_name[hidx]);
-    if (msg == NULL)
-        return -1;
-    int r;
-    if (enforce) {
-        PyErr_SetObject(st->InvalidKeyError, msg);
-        r = -1;
-    }
-    else {
-        r = PyErr_WarnEx(st->InsecureKeyLengthWarning, PyUnicode_AsUTF8(msg), 1);
-    }
-    Py_DECREF(msg);
-    return r;
+    return pjf_key_length_problem(st, msg, enforce);
 }
 
 int pjf_hmac_hash_index(pjf_state *st, PyObject *alg_obj)

@@ -56,6 +56,23 @@ int pjf_check_ready(pjf_state *st)
     return -1;
 }
 
+int pjf_key_length_problem(pjf_state *st, PyObject *msg, int enforce)
+{
+    if (msg == NULL)
+        return -1;
+    int r = -1;
+    if (enforce) {
+        PyErr_SetObject(st->InvalidKeyError, msg);
+    }
+    else {
+        const char *text = PyUnicode_AsUTF8(msg);
+        if (text != NULL)
+            r = PyErr_WarnEx(st->InsecureKeyLengthWarning, text, 1);
+    }
+    Py_DECREF(msg);
+    return r;
+}
+
 int pjf_is_pyjwk(pjf_state *st, PyObject *key)
 {
     if (PyUnicode_Check(key) || PyBytes_Check(key) || key == Py_None)

@@ -205,6 +205,10 @@ PyObject *pjf_raise(PyObject *cls, const char *msg);
 int pjf_raise_int(PyObject *cls, const char *msg);
 /* Raises a RuntimeError when _setup() has not run yet. */
 int pjf_check_ready(pjf_state *st);
+/* A key below the recommended length, as PyJWT reports it: InvalidKeyError
+ * (enforce) or InsecureKeyLengthWarning with the message msg (a new
+ * reference, consumed; NULL passes an error on). 0, or -1 with an exception. */
+int pjf_key_length_problem(pjf_state *st, PyObject *msg, int enforce);
 /* Whether key is a PyJWK (1/0), -1 on error. */
 int pjf_is_pyjwk(pjf_state *st, PyObject *key);
 /* Clears OpenSSL's error queue of this thread. */

@@ -769,18 +769,7 @@ int pjf_pk_check_key_length(pjf_state *st, int alg, const pjf_pkey *k, int enfor
     PyObject *msg = PyUnicode_FromFormat(
         "The RSA key is %d bits long, which is below the minimum recommended size of 2048 bits. "
         "See NIST SP 800-131A.", k->bits);
-    if (msg == NULL)
-        return -1;
-    int r;
-    if (enforce) {
-        PyErr_SetObject(st->InvalidKeyError, msg);
-        r = -1;
-    }
-    else {
-        r = PyErr_WarnEx(st->InsecureKeyLengthWarning, PyUnicode_AsUTF8(msg), 1);
-    }
-    Py_DECREF(msg);
-    return r;
+    return pjf_key_length_problem(st, msg, enforce);
 }
 
 /* ------------------------------------------------------------------ */
