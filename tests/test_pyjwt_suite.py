@@ -20,10 +20,19 @@ VERSION = "2.15.1"
 SDIST = f"pyjwt-{VERSION}.tar.gz"
 CACHE = Path(os.environ.get("PJF_PYJWT_SDIST_DIR", ROOT / "tests" / ".pyjwt-sdist"))
 
-PLUGIN = """\
+# jwt must resolve to pyjwt_fast before pytest reads PyJWT's configuration,
+# whose filterwarnings name jwt.warnings.InsecureKeyLengthWarning (newer
+# pytest resolves it before loading -p plugins): install() runs first.
+RUNNER = """\
+import sys
+
 import pyjwt_fast
 
 pyjwt_fast.install()
+
+import pytest
+
+sys.exit(pytest.main(sys.argv[1:]))
 """
 
 
@@ -62,13 +71,12 @@ def test_pyjwt_suite_passes_on_pyjwt_fast(tmp_path: Path) -> None:
         ]
         tar.extractall(tmp_path, members=members)  # noqa: S202 - PyPI's archive of a pinned release
     suite = tmp_path / top
-    plugin_dir = tmp_path / "plugin"
-    plugin_dir.mkdir()
-    (plugin_dir / "pjf_install_jwt.py").write_text(PLUGIN)
+    runner = tmp_path / "run_with_pyjwt_fast.py"
+    runner.write_text(RUNNER)
 
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(plugin_dir), str(ROOT), env.get("PYTHONPATH", "")])
-    args = [sys.executable, "-m", "pytest", "-p", "pjf_install_jwt", "-q", "-p", "no:cacheprovider",
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    args = [sys.executable, str(runner), "-q", "-p", "no:cacheprovider",
             "-c", str(suite / "pyproject.toml"), "--rootdir", str(suite), str(suite / "tests")]
     for node in deselected():
         args += ["--deselect", node]
