@@ -169,20 +169,24 @@ static int validate_iss(pjf_state *st, PyObject *payload, PyObject *issuer)
         return PyErr_Occurred() ? -1 : raise_missing(st, st->s_iss);
     if (!PyUnicode_Check(iss))
         return pjf_raise_int(st->InvalidIssuerError, "Payload Issuer (iss) must be a string");
+    Py_INCREF(iss);   /* the issuer's __eq__ / __contains__ is user code */
+    int r;
     if (PyUnicode_Check(issuer)) {
         int ne = PyObject_RichCompareBool(iss, issuer, Py_NE);
-        if (ne < 0)
-            return -1;
-        return ne ? pjf_raise_int(st->InvalidIssuerError, "Invalid issuer") : 0;
+        r = ne < 0 ? -1 : ne ? pjf_raise_int(st->InvalidIssuerError, "Invalid issuer") : 0;
     }
-    int in = PySequence_Contains(issuer, iss);
-    if (in < 0) {
-        if (!PyErr_ExceptionMatches(PyExc_TypeError))
-            return -1;
-        PyErr_Clear();
-        return pjf_raise_int(st->InvalidIssuerError, "Issuer param must be \"str\" or \"Container[str]\"");
+    else {
+        int in = PySequence_Contains(issuer, iss);
+        if (in < 0 && PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            r = pjf_raise_int(st->InvalidIssuerError, "Issuer param must be \"str\" or \"Container[str]\"");
+        }
+        else {
+            r = in < 0 ? -1 : in ? 0 : pjf_raise_int(st->InvalidIssuerError, "Invalid issuer");
+        }
     }
-    return in ? 0 : pjf_raise_int(st->InvalidIssuerError, "Invalid issuer");
+    Py_DECREF(iss);
+    return r;
 }
 
 static int validate_aud(pjf_state *st, PyObject *payload, PyObject *audience, int strict)
@@ -209,7 +213,9 @@ static int validate_aud(pjf_state *st, PyObject *payload, PyObject *audience, in
             return pjf_raise_int(st->InvalidAudienceError, "Invalid audience (strict)");
         if (!PyUnicode_Check(claims))
             return pjf_raise_int(st->InvalidAudienceError, "Invalid claim format in token (strict)");
+        Py_INCREF(claims);   /* the audience's __eq__ is user code */
         int ne = PyObject_RichCompareBool(audience, claims, Py_NE);
+        Py_DECREF(claims);
         if (ne < 0)
             return -1;
         return ne ? pjf_raise_int(st->InvalidAudienceError, "Audience doesn't match (strict)") : 0;
@@ -278,7 +284,9 @@ static int validate_sub(pjf_state *st, PyObject *payload, PyObject *subject)
         return pjf_raise_int(st->InvalidSubjectError, "Subject must be a string");
     if (subject == Py_None)
         return 0;
+    Py_INCREF(sub);   /* the subject's __eq__ is user code */
     int ne = PyObject_RichCompareBool(sub, subject, Py_NE);
+    Py_DECREF(sub);
     if (ne < 0)
         return -1;
     return ne ? pjf_raise_int(st->InvalidSubjectError, "Invalid subject") : 0;

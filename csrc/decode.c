@@ -292,7 +292,10 @@ static int opt_flag(const opt_view *v, PyObject *name, int is_verify_flag, int d
         return -1;
     if (o == NULL)
         return dflt;
-    return PyObject_IsTrue(o);
+    Py_INCREF(o);   /* its __bool__ may change the options dict */
+    int r = PyObject_IsTrue(o);
+    Py_DECREF(o);
+    return r;
 }
 
 static PyObject *not_implemented(void)
@@ -412,7 +415,7 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     PyObject *options = args[4], *audience = args[5], *subject = args[6], *issuer = args[7];
     PyObject *leeway = args[8];
     int complete = PyObject_IsTrue(args[9]);
-    PyObject *jws = NULL, *self_opts = NULL, *payload = NULL, *result = NULL;
+    PyObject *jws = NULL, *self_opts = NULL, *payload = NULL, *result = NULL, *require = NULL;
     pjf_loaded ld;
     ld.token_owner = ld.header = NULL;
     pjf_buf_init(&ld.payload);
@@ -440,8 +443,13 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         PyObject *vs = PyDict_GetItemWithError(ov.call, st->s_verify_signature);
         if (vs == NULL && PyErr_Occurred())
             goto error;
-        if (vs != NULL && (verify_sig = PyObject_IsTrue(vs)) < 0)
-            goto error;
+        if (vs != NULL) {
+            Py_INCREF(vs);
+            verify_sig = PyObject_IsTrue(vs);
+            Py_DECREF(vs);
+            if (verify_sig < 0)
+                goto error;
+        }
         ov.call_sig_off = !verify_sig;
     }
     pjf_claim_opts co;
@@ -469,6 +477,8 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         goto error;
     if (co.require == NULL)
         goto defer;
+    /* Held: user code run during the checks may replace the options. */
+    require = Py_NewRef(co.require);
     int enforce = opt_flag(&ov, st->s_enforce_minimum_key_length, 0, 0);
     if (enforce < 0)
         goto error;
@@ -529,6 +539,7 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     Py_DECREF(payload);
     Py_DECREF(jws);
     Py_DECREF(self_opts);
+    Py_DECREF(require);
     pjf_loaded_clear(&ld);
     return result;
 
@@ -538,6 +549,7 @@ error:
     Py_XDECREF(payload);
     Py_XDECREF(jws);
     Py_XDECREF(self_opts);
+    Py_XDECREF(require);
     pjf_loaded_clear(&ld);
     if (result == NULL) {
         assert(PyErr_Occurred());

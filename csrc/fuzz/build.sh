@@ -3,6 +3,10 @@
 #
 #   csrc/fuzz/build.sh [TARGET...]     (default: all three targets)
 #
+# PJF_FUZZ_COVERAGE=1 builds source-coverage copies instead (TARGET_cov:
+# -fprofile-instr-generate -fcoverage-mapping, no ASan/UBSan), which
+# csrc/fuzz/coverage.sh runs over a corpus to report line coverage.
+#
 # Output goes to $PJF_FUZZ_OUT (default /tmp/pjf-fuzz), never into the source
 # tree. Needs clang with libFuzzer (Debian: apt-get install clang
 # libclang-rt-dev), the OpenSSL 3 headers (libssl-dev) and the Python
@@ -29,12 +33,17 @@ PY_LDFLAGS="$("$PYCONFIG" --ldflags --embed)"
 PY_LIBDIR="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')"
 
 SAN=(-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
+SUFFIX=""
+if [ "${PJF_FUZZ_COVERAGE:-0}" = 1 ]; then
+    SAN=(-fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping)
+    SUFFIX="_cov"
+fi
 CFLAGS=(-std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
         -DOPENSSL_API_COMPAT=0x30000000L -DOPENSSL_NO_DEPRECATED -DPJF_DEBUG=1 -UNDEBUG
         -I"$CSRC")
 
 build() {
-    local name="$1"; shift
+    local name="$1$SUFFIX"; shift
     echo "build.sh: $OUT/$name"
     "$CC" "${CFLAGS[@]}" "${SAN[@]}" "$@" -o "$OUT/$name"
 }

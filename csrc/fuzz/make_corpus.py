@@ -51,6 +51,9 @@ JSON_DOCS = [
                 b"1.5,-0.0,1e10,1E-10,2.5e+3,1.7976931348623157e308,1e400,-1e400,"
                 b"5e-324,4.9e-325,0.1,123456789012345.678]"),
     ("big_int", b"9" * 40),
+    ("int_4300_digits", b"[" + b"7" * 4300 + b"]"),       # int()'s default digit limit
+    ("int_4301_digits", b"[-" + b"7" * 4301 + b"]"),      # json.loads raises ValueError
+    ("float_long", b"[0." + b"1" * 80 + b"e-5]"),
     ("nan_inf", b'[NaN,Infinity,-Infinity,{"x":NaN}]'),
     ("escapes", b'"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0000 \\u00e9 \\u20ac \\ud83d\\ude00"'),
     ("lone_surrogates", b'["\\ud800","\\udc00","\\ud800\\u0041","\\ud800\\ud800\\udc00"]'),
@@ -125,6 +128,7 @@ def corpus_decode() -> list[tuple[str, bytes]]:
         ("s_exp_nan", 0x01, hdr, b'{"exp":NaN,"nbf":Infinity,"iat":-Infinity}'),
         ("s_exp_bool", 0x01, hdr, b'{"exp":true}'),
         ("s_exp_bigint", 0x01, hdr, b'{"exp":' + b"9" * 30 + b"}"),
+        ("s_int_digit_limit", 0x01, hdr, b'{"n":' + b"1" * 4301 + b"}"),
         ("s_aud", 0x03, hdr, b'{"aud":"urn:a"}'),
         ("s_aud_list", 0x05, hdr, b'{"aud":["urn:b","urn:x"],"iss":"urn:i"}'),
         ("s_aud_bad", 0x03, hdr, b'{"aud":[1,2]}'),
