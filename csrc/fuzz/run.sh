@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target built by build.sh.
 #
-#   csrc/fuzz/run.sh TARGET SECONDS [extra libFuzzer flags...]
+#   csrc/fuzz/run.sh TARGET SECONDS [libFuzzer flags or extra corpus dirs...]
 #
 # TARGET is fuzz_b64url, fuzz_json_dec or fuzz_decode. The seed corpus
 # csrc/fuzz/corpus/TARGET is read but never written: new corpus entries go to
@@ -70,9 +70,10 @@ if [ "${PJF_FUZZ_JOBS:-1}" -gt 1 ]; then
     args+=(-fork="$PJF_FUZZ_JOBS")
 fi
 
-# first corpus dir is written to (scratch), the seed dir is only read
+# the first corpus dir is written to (scratch); the seed dir, and any extra
+# corpus dirs among the arguments, are only read
 set +e
-"$BIN" "${args[@]}" "$@" "$WORK/corpus/$TARGET" "$HERE/corpus/$TARGET" 2>&1 | tee "$WORK/$TARGET.log"
+"$BIN" "${args[@]}" "$WORK/corpus/$TARGET" "$HERE/corpus/$TARGET" "$@" 2>&1 | tee "$WORK/$TARGET.log"
 rc=${PIPESTATUS[0]}
 set -e
 exit "$rc"
