@@ -246,7 +246,13 @@ static int header_json(pjf_state *st, pjf_buf *out, PyObject *jws, PyObject *alg
     if (headers != NULL && (pjf_validate_headers(st, headers, 1) < 0 || PyDict_Update(header, headers) < 0))
         goto done;
     /* header["typ"] is always there: update() cannot remove it. */
-    int typ_set = PyObject_IsTrue(PyDict_GetItemWithError(header, st->s_typ));
+    PyObject *typv = PyDict_GetItemWithError(header, st->s_typ);
+    int typ_set = PyErr_Occurred() ? -1 : 0;
+    if (typv != NULL) {
+        Py_INCREF(typv);   /* its __bool__ is user code */
+        typ_set = PyObject_IsTrue(typv);
+        Py_DECREF(typv);
+    }
     int has_b64 = typ_set < 0 ? -1 : PyDict_Contains(header, st->s_b64);
     if (has_b64 < 0 || (!typ_set && PyDict_DelItem(header, st->s_typ) < 0)
         || (has_b64 && PyDict_DelItem(header, st->s_b64) < 0))

@@ -786,29 +786,38 @@ static PyObject *py_pk_cache_size(PyObject *module, PyObject *unused)
     return PyLong_FromLong(n);
 }
 
+/* The algorithm index and the parsed key of pk_sign / pk_verify's
+ * arguments: 0, 1 when the C code does not take the key, -1 on error. */
+static int pk_args(pjf_state *st, PyObject *alg_obj, PyObject *key, int *alg, pjf_pkey *k)
+{
+    long a = PyLong_AsLong(alg_obj);
+    if (a == -1 && PyErr_Occurred())
+        return -1;
+    if (a < 0 || a > PJF_EDDSA)
+        return pjf_raise_int(PyExc_ValueError, "unknown algorithm");
+    *alg = (int)a;
+    return pjf_pkey_get(st, key, k);
+}
+
 /* pk_sign(alg, key, msg) -> bytes | None (None: key not taken by C). */
 static PyObject *py_pk_sign(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     pjf_state *st = pjf_get_state(module);
     if (nargs != 3 || !PyBytes_Check(args[2]))
         return pjf_raise(PyExc_TypeError, "pk_sign(alg, key, msg: bytes)");
-    long alg = PyLong_AsLong(args[0]);
-    if (alg == -1 && PyErr_Occurred())
-        return NULL;
-    if (alg < 0 || alg > PJF_EDDSA)
-        return pjf_raise(PyExc_ValueError, "unknown algorithm");
+    int alg;
     pjf_pkey k;
-    int r = pjf_pkey_get(st, args[1], &k);
+    int r = pk_args(st, args[0], args[1], &alg, &k);
     if (r < 0)
         return NULL;
-    if (r == 1 || !pjf_pk_key_fits((int)alg, &k, 1)) {
+    if (r == 1 || !pjf_pk_key_fits(alg, &k, 1)) {
         pjf_pkey_release(&k);
         Py_RETURN_NONE;
     }
     pjf_buf out;
     pjf_buf_init(&out);
     PyObject *res = NULL;
-    if (pjf_pk_sign(st, (int)alg, &k, PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), &out) == 0)
+    if (pjf_pk_sign(st, alg, &k, PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]), &out) == 0)
         res = PyBytes_FromStringAndSize(out.data, out.len);
     pjf_buf_free(&out);
     pjf_pkey_release(&k);
@@ -821,22 +830,18 @@ static PyObject *py_pk_verify(PyObject *module, PyObject *const *args, Py_ssize_
     pjf_state *st = pjf_get_state(module);
     if (nargs != 4 || !PyBytes_Check(args[2]) || !PyBytes_Check(args[3]))
         return pjf_raise(PyExc_TypeError, "pk_verify(alg, key, msg: bytes, sig: bytes)");
-    long alg = PyLong_AsLong(args[0]);
-    if (alg == -1 && PyErr_Occurred())
-        return NULL;
-    if (alg < 0 || alg > PJF_EDDSA)
-        return pjf_raise(PyExc_ValueError, "unknown algorithm");
+    int alg;
     pjf_pkey k;
-    int r = pjf_pkey_get(st, args[1], &k);
+    int r = pk_args(st, args[0], args[1], &alg, &k);
     if (r < 0)
         return NULL;
     /* Verification with the public half works for EC and Ed keys. */
-    int fits = r == 0 && (pjf_pk_key_fits((int)alg, &k, 0) || (alg <= PJF_PS512 && k.type == PJF_KT_RSA));
+    int fits = r == 0 && (pjf_pk_key_fits(alg, &k, 0) || (alg <= PJF_PS512 && k.type == PJF_KT_RSA));
     if (!fits) {
         pjf_pkey_release(&k);
         Py_RETURN_NONE;
     }
-    r = pjf_pk_verify(st, (int)alg, &k, PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]),
+    r = pjf_pk_verify(st, alg, &k, PyBytes_AS_STRING(args[2]), PyBytes_GET_SIZE(args[2]),
                       PyBytes_AS_STRING(args[3]), PyBytes_GET_SIZE(args[3]));
     pjf_pkey_release(&k);
     return PyBool_FromLong(r == 1);
