@@ -18,7 +18,7 @@ static inline size_t pjf_b64url_decoded_max(size_t n)
 }
 
 /* Writes pjf_b64url_encoded_len(n) characters to dst; returns that count. */
-size_t pjf_b64url_encode(char *dst, const uint8_t *src, size_t n);
+size_t pjf_b64url_encode(char *restrict dst, const uint8_t *restrict src, size_t n);
 
 /* Decodes one JWS segment with the rules PyJWT 2.15.1 applies to it:
  * at most two trailing '=' and then only when the whole segment length is a
@@ -26,6 +26,6 @@ size_t pjf_b64url_encode(char *dst, const uint8_t *src, size_t n);
  * 4k+1; and the unused low bits of the last character must be zero (the
  * encoding is canonical). dst needs pjf_b64url_decoded_max(n) bytes.
  * Returns the decoded length, or -1 when the segment is refused. */
-ptrdiff_t pjf_b64url_decode(uint8_t *dst, const char *src, size_t n);
+ptrdiff_t pjf_b64url_decode(uint8_t *restrict dst, const char *restrict src, size_t n);
 
 #endif /* PJF_B64URL_H */

@@ -13,15 +13,17 @@ void pjf_loaded_clear(pjf_loaded *ld)
     pjf_buf_free(&ld->signature);
 }
 
-/* A copy of the cached header for this segment, or NULL (no exception). */
-static PyObject *hcache_get(pjf_state *st, const char *seg, Py_ssize_t len)
+/* The cached header for this segment (a new reference to the cached dict
+ * itself when `share`, which only a caller that never hands the header out
+ * may ask for; a copy otherwise), or NULL (no exception). */
+static PyObject *hcache_get(pjf_state *st, const char *seg, Py_ssize_t len, int share)
 {
     if (len > PJF_HCACHE_SEG)
         return NULL;
     for (int i = 0; i < PJF_HCACHE_SLOTS; i++) {
         if (st->hcache[i].header != NULL && st->hcache[i].len == len
             && memcmp(st->hcache[i].seg, seg, (size_t)len) == 0)
-            return PyDict_Copy(st->hcache[i].header);
+            return share ? Py_NewRef(st->hcache[i].header) : PyDict_Copy(st->hcache[i].header);
     }
     return NULL;
 }
@@ -165,7 +167,7 @@ static int b64_is_false(pjf_state *st, PyObject *header, int *result)
     return 0;
 }
 
-int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
+int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers, int share_cached)
 {
     ld->token_owner = NULL;
     ld->header = NULL;
@@ -205,9 +207,15 @@ int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers)
     ld->header_end = first - tok;
     ld->sig_start = last - tok + 1;
 
-    ld->header = hcache_get(st, tok, ld->header_end);
+    ld->header = hcache_get(st, tok, ld->header_end, share_cached);
     if (ld->header != NULL) {
+        /* Cached headers passed _validate_headers and are never detached
+         * (b64 false takes the Python path before anything is cached). */
         ld->header_cached = 1;
+        if (decode_segment(st, first + 1, last - first - 1, "payload", &ld->payload) < 0
+            || decode_segment(st, last + 1, ld->toklen - ld->sig_start, "crypto", &ld->signature) < 0)
+            goto error;
+        return 0;
     }
     else {
         if (PyErr_Occurred())
@@ -302,6 +310,82 @@ static PyObject *not_implemented(void)
 {
     Py_RETURN_NOTIMPLEMENTED;
 }
+
+/* The options of one decode, in this order; the first seven are verify_*
+ * flags that a false verify_signature in the call turns off. */
+enum {
+    OPT_VERIFY_EXP, OPT_VERIFY_NBF, OPT_VERIFY_IAT, OPT_VERIFY_AUD, OPT_VERIFY_ISS,
+    OPT_VERIFY_SUB, OPT_VERIFY_JTI, OPT_STRICT_AUD, OPT_ENFORCE, OPT_REQUIRE, OPT_SIGNATURE, OPT_N
+};
+
+static void option_names(pjf_state *st, PyObject **names)
+{
+    names[OPT_VERIFY_EXP] = st->s_verify_exp;
+    names[OPT_VERIFY_NBF] = st->s_verify_nbf;
+    names[OPT_VERIFY_IAT] = st->s_verify_iat;
+    names[OPT_VERIFY_AUD] = st->s_verify_aud;
+    names[OPT_VERIFY_ISS] = st->s_verify_iss;
+    names[OPT_VERIFY_SUB] = st->s_verify_sub;
+    names[OPT_VERIFY_JTI] = st->s_verify_jti;
+    names[OPT_STRICT_AUD] = st->s_strict_aud;
+    names[OPT_ENFORCE] = st->s_enforce_minimum_key_length;
+    names[OPT_REQUIRE] = st->s_require;
+    names[OPT_SIGNATURE] = st->s_verify_signature;
+}
+
+/* One pass over an options dict instead of a lookup per option: vals[i] is
+ * the (borrowed) value of option i or NULL. Taken only when every key is one
+ * of the interned option names itself and every flag is True or False, so
+ * no user code (__eq__, __bool__) can run while the values are held
+ * borrowed; 1 otherwise, and the caller looks the options up one by one. */
+static int scan_options(PyObject *const *names, PyObject *d, PyObject **vals)
+{
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    for (int i = 0; i < OPT_N; i++)
+        vals[i] = NULL;
+    while (PyDict_Next(d, &pos, &k, &v)) {
+        int i = 0;
+        while (i < OPT_N && names[i] != k)
+            i++;
+        if (i == OPT_N || (i != OPT_REQUIRE && v != Py_True && v != Py_False))
+            return 1;
+        vals[i] = v;
+    }
+    return 0;
+}
+
+/* The flags and `require` from the call's options over self.options, as
+ * opt_flag / opt_get give them; 0, or 1 when scan_options declines. */
+static int fast_options(pjf_state *st, const opt_view *v, int *verify_sig, int *flags, PyObject **require)
+{
+    PyObject *names[OPT_N], *call[OPT_N], *own[OPT_N];
+    option_names(st, names);
+    if (scan_options(names, v->self_opts, own) != 0)
+        return 1;
+    if (v->call != NULL) {
+        if (scan_options(names, v->call, call) != 0)
+            return 1;
+    }
+    else {
+        for (int i = 0; i < OPT_N; i++)
+            call[i] = NULL;
+    }
+    *verify_sig = call[OPT_SIGNATURE] != Py_False;
+    for (int i = OPT_VERIFY_EXP; i <= OPT_ENFORCE; i++) {
+        PyObject *o = call[i];
+        if (o == NULL && v->call != NULL && !*verify_sig && i <= OPT_VERIFY_JTI)
+            o = Py_False;
+        if (o == NULL)
+            o = own[i];
+        if (o == NULL && i <= OPT_VERIFY_JTI)
+            return 1;   /* missing: PyJWT's KeyError, from the Python path */
+        flags[i] = o == Py_True;
+    }
+    *require = call[OPT_REQUIRE] ? call[OPT_REQUIRE] : own[OPT_REQUIRE];
+    return *require == NULL;
+}
+
 
 static int verify_hmac(pjf_state *st, int hidx, PyObject *key, const pjf_loaded *ld, int enforce)
 {
@@ -438,50 +522,58 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         goto defer;
 
     opt_view ov = {options == Py_None ? NULL : options, self_opts, 0};
-    int verify_sig = 1;
-    if (ov.call != NULL) {
-        PyObject *vs = PyDict_GetItemWithError(ov.call, st->s_verify_signature);
-        if (vs == NULL && PyErr_Occurred())
-            goto error;
-        if (vs != NULL) {
-            Py_INCREF(vs);
-            verify_sig = PyObject_IsTrue(vs);
-            Py_DECREF(vs);
-            if (verify_sig < 0)
-                goto error;
-        }
-        ov.call_sig_off = !verify_sig;
-    }
     pjf_claim_opts co;
-    int flags[8];
-    PyObject *const names[8] = {st->s_verify_exp, st->s_verify_nbf, st->s_verify_iat, st->s_verify_aud,
-                                st->s_verify_iss, st->s_verify_sub, st->s_verify_jti, st->s_strict_aud};
-    for (int i = 0; i < 8; i++) {
-        flags[i] = opt_flag(&ov, names[i], i < 7, i < 7 ? -2 : 0);
-        if (flags[i] == -1)
-            goto error;
-        if (flags[i] == -2)
-            goto defer;
+    int verify_sig = 1, enforce = 0;
+    int flags[OPT_N];
+    if (fast_options(st, &ov, &verify_sig, flags, &co.require) == 0) {
+        enforce = flags[OPT_ENFORCE];
     }
-    co.verify_exp = flags[0];
-    co.verify_nbf = flags[1];
-    co.verify_iat = flags[2];
-    co.verify_aud = flags[3];
-    co.verify_iss = flags[4];
-    co.verify_sub = flags[5];
-    co.verify_jti = flags[6];
-    co.strict_aud = flags[7];
-    int err;
-    co.require = opt_get(&ov, st->s_require, 0, &err);
-    if (err)
-        goto error;
-    if (co.require == NULL)
-        goto defer;
-    /* Held: user code run during the checks may replace the options. */
-    require = Py_NewRef(co.require);
-    int enforce = opt_flag(&ov, st->s_enforce_minimum_key_length, 0, 0);
-    if (enforce < 0)
-        goto error;
+    else {
+        verify_sig = 1;
+        if (ov.call != NULL) {
+            PyObject *vs = PyDict_GetItemWithError(ov.call, st->s_verify_signature);
+            if (vs == NULL && PyErr_Occurred())
+                goto error;
+            if (vs != NULL) {
+                Py_INCREF(vs);
+                verify_sig = PyObject_IsTrue(vs);
+                Py_DECREF(vs);
+                if (verify_sig < 0)
+                    goto error;
+            }
+            ov.call_sig_off = !verify_sig;
+        }
+        PyObject *names[OPT_N];
+        option_names(st, names);
+        for (int i = OPT_VERIFY_EXP; i <= OPT_STRICT_AUD; i++) {
+            flags[i] = opt_flag(&ov, names[i], i <= OPT_VERIFY_JTI, i <= OPT_VERIFY_JTI ? -2 : 0);
+            if (flags[i] == -1)
+                goto error;
+            if (flags[i] == -2)
+                goto defer;
+        }
+        int err;
+        co.require = opt_get(&ov, st->s_require, 0, &err);
+        if (err)
+            goto error;
+        if (co.require == NULL)
+            goto defer;
+        /* Held while enforce_minimum_key_length's __bool__ runs. */
+        require = Py_NewRef(co.require);
+        enforce = opt_flag(&ov, st->s_enforce_minimum_key_length, 0, 0);
+        if (enforce < 0)
+            goto error;
+    }
+    if (require == NULL)
+        require = Py_NewRef(co.require);   /* user code run during the checks may replace the options */
+    co.verify_exp = flags[OPT_VERIFY_EXP];
+    co.verify_nbf = flags[OPT_VERIFY_NBF];
+    co.verify_iat = flags[OPT_VERIFY_IAT];
+    co.verify_aud = flags[OPT_VERIFY_AUD];
+    co.verify_iss = flags[OPT_VERIFY_ISS];
+    co.verify_sub = flags[OPT_VERIFY_SUB];
+    co.verify_jti = flags[OPT_VERIFY_JTI];
+    co.strict_aud = flags[OPT_STRICT_AUD];
 
     if (verify_sig) {
         int none = PyObject_Not(algorithms);
@@ -493,10 +585,11 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
             goto error;
         }
     }
-    if (pjf_load(st, jwt, &ld, 1) < 0)
+    /* decode() never hands the header out: a cached one can be shared. */
+    if (pjf_load(st, jwt, &ld, 1, !complete) < 0)
         goto error;
-    int detached;
-    if (b64_is_false(st, ld.header, &detached) < 0)
+    int detached = 0;
+    if (!ld.header_cached && b64_is_false(st, ld.header, &detached) < 0)
         goto error;
     if (detached)
         goto defer;
@@ -573,7 +666,7 @@ static PyObject *py_load(PyObject *module, PyObject *jwt)
 {
     pjf_state *st = pjf_get_state(module);
     pjf_loaded ld;
-    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 0) < 0)
+    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 0, 0) < 0)
         return NULL;
     PyObject *r = NULL;
     PyObject *payload = PyBytes_FromStringAndSize(ld.payload.data, ld.payload.len);
@@ -593,7 +686,7 @@ static PyObject *py_unverified_header(PyObject *module, PyObject *jwt)
 {
     pjf_state *st = pjf_get_state(module);
     pjf_loaded ld;
-    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 1) < 0)
+    if (pjf_check_ready(st) < 0 || pjf_load(st, jwt, &ld, 1, 0) < 0)
         return NULL;
     PyObject *h = Py_NewRef(ld.header);
     pjf_loaded_clear(&ld);

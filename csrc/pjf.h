@@ -262,8 +262,10 @@ typedef struct {
 } pjf_loaded;
 
 void pjf_loaded_clear(pjf_loaded *ld);
-/* PyJWS._load + PyJWS._validate_headers. 0 or -1 with PyJWT's exception. */
-int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers);
+/* PyJWS._load + PyJWS._validate_headers. 0 or -1 with PyJWT's exception.
+ * share_cached: a header from the verified-header cache may be the cached
+ * dict itself (for callers that never hand it out), not a copy. */
+int pjf_load(pjf_state *st, PyObject *jwt, pjf_loaded *ld, int validate_headers, int share_cached);
 int pjf_validate_headers(pjf_state *st, PyObject *header, int encoding);
 
 /* json.loads with PyJWT's exact results: the C decoder, then json.loads for

@@ -1052,6 +1052,76 @@ def test_option_truthiness(name: str, value: Any) -> None:
                  "decode", token, key, algorithms=["HS256"])
 
 
+def _runtime_str(s: str) -> str:
+    """An equal str that is not the interned literal."""
+    return "".join(list(s))
+
+
+class _Mutating:
+    """A truthy option value whose __bool__ empties the options dict it sits in."""
+
+    def __init__(self, target: dict) -> None:
+        self.target = target
+
+    def __bool__(self) -> bool:
+        self.target.clear()
+        return True
+
+
+@pytest.mark.parametrize("form", ["runtime-key", "unknown-key", "int-flag", "mutating", "missing-flag",
+                                  "sig-off-missing-flag", "require-tuple"])
+@pytest.mark.parametrize("where", ["call", "instance"])
+def test_option_dict_forms(form: str, where: str) -> None:
+    """The C path reads a plain options dict in one pass; every other shape of
+    dict (keys equal to but not the interned names, unknown keys, flags that
+    are not True / False, a __bool__ that changes the dict, missing flags)
+    must give what PyJWT gives."""
+    now = int(time.time())
+    token = pyjwt.encode({"exp": now - 100, "iat": now, "aud": "x"}, SECRET, algorithm="HS256")
+
+    def options() -> dict:
+        if form == "runtime-key":
+            return {_runtime_str("verify_exp"): False, _runtime_str("verify_aud"): False}
+        if form == "unknown-key":
+            return {"verify_exp": False, "verify_aud": False, "no_such_option": True}
+        if form == "int-flag":
+            return {"verify_exp": 0, "verify_aud": 1}
+        if form == "mutating":
+            d: dict = {"verify_aud": False}
+            d["verify_exp"] = _Mutating(d)
+            return d
+        if form == "missing-flag":
+            full = dict(pyjwt.api_jwt._jwt_global_obj.options)
+            del full["verify_exp"]
+            return full
+        if form == "sig-off-missing-flag":
+            return {"verify_signature": False}
+        return {"require": ("exp",), "verify_aud": False, "verify_exp": False}
+
+    for fn in ("decode", "decode_complete"):
+        if where == "call":
+            e = outcome(getattr(pyjwt, fn), token, SECRET, algorithms=["HS256"], options=options())
+            a = outcome(getattr(pyjwt_fast, fn), token, SECRET, algorithms=["HS256"], options=options())
+        else:
+            e = outcome(lambda: getattr(jwt.api_jwt.PyJWT(options()), fn)(token, SECRET, algorithms=["HS256"]))
+            a = outcome(lambda: getattr(pyjwt_fast.api_jwt.PyJWT(options()), fn)(token, SECRET, algorithms=["HS256"]))
+        assert_same_outcome(e, a, f"{fn} {where} options {form}")
+
+
+def test_instance_options_changed_between_calls() -> None:
+    """Options are read afresh on every call, never remembered."""
+    now = int(time.time())
+    token = pyjwt.encode({"exp": now - 100}, SECRET, algorithm="HS256")
+    inst = pyjwt_fast.api_jwt.PyJWT()
+    with pytest.raises(pyjwt_fast.ExpiredSignatureError):
+        inst.decode(token, SECRET, algorithms=["HS256"])
+    inst.options["verify_exp"] = False
+    assert inst.decode(token, SECRET, algorithms=["HS256"]) == {"exp": now - 100}
+    inst.options["verify_exp"] = True
+    with pytest.raises(pyjwt_fast.ExpiredSignatureError):
+        inst.decode(token, SECRET, algorithms=["HS256"])
+
+
 # ==========================================================================
 # options / algorithms as other container types
 # ==========================================================================
