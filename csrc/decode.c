@@ -311,11 +311,12 @@ static PyObject *not_implemented(void)
     Py_RETURN_NOTIMPLEMENTED;
 }
 
-/* The options of one decode, in this order; the first seven are verify_*
- * flags that a false verify_signature in the call turns off. */
+/* The options of one decode, in the order of PyJWT's default options;
+ * verify_exp .. verify_jti are the flags a false verify_signature in the
+ * call turns off. */
 enum {
-    OPT_VERIFY_EXP, OPT_VERIFY_NBF, OPT_VERIFY_IAT, OPT_VERIFY_AUD, OPT_VERIFY_ISS,
-    OPT_VERIFY_SUB, OPT_VERIFY_JTI, OPT_STRICT_AUD, OPT_ENFORCE, OPT_REQUIRE, OPT_SIGNATURE, OPT_N
+    OPT_SIGNATURE, OPT_VERIFY_EXP, OPT_VERIFY_NBF, OPT_VERIFY_IAT, OPT_VERIFY_AUD, OPT_VERIFY_ISS,
+    OPT_VERIFY_SUB, OPT_VERIFY_JTI, OPT_REQUIRE, OPT_STRICT_AUD, OPT_ENFORCE, OPT_N
 };
 
 static void option_names(pjf_state *st, PyObject **names)
@@ -344,13 +345,17 @@ static int scan_options(PyObject *const *names, PyObject *d, PyObject **vals)
     PyObject *k, *v;
     for (int i = 0; i < OPT_N; i++)
         vals[i] = NULL;
+    int guess = 0;   /* a dict in PyJWT's order matches at the first compare */
     while (PyDict_Next(d, &pos, &k, &v)) {
-        int i = 0;
-        while (i < OPT_N && names[i] != k)
-            i++;
-        if (i == OPT_N || (i != OPT_REQUIRE && v != Py_True && v != Py_False))
+        int i = guess, tries = 0;
+        while (tries < OPT_N && names[i] != k) {
+            i = i + 1 == OPT_N ? 0 : i + 1;
+            tries++;
+        }
+        if (tries == OPT_N || (i != OPT_REQUIRE && v != Py_True && v != Py_False))
             return 1;
         vals[i] = v;
+        guess = i + 1 == OPT_N ? 0 : i + 1;
     }
     return 0;
 }
@@ -373,6 +378,8 @@ static int fast_options(pjf_state *st, const opt_view *v, int *verify_sig, int *
     }
     *verify_sig = call[OPT_SIGNATURE] != Py_False;
     for (int i = OPT_VERIFY_EXP; i <= OPT_ENFORCE; i++) {
+        if (i == OPT_REQUIRE)
+            continue;
         PyObject *o = call[i];
         if (o == NULL && v->call != NULL && !*verify_sig && i <= OPT_VERIFY_JTI)
             o = Py_False;
@@ -546,6 +553,8 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         PyObject *names[OPT_N];
         option_names(st, names);
         for (int i = OPT_VERIFY_EXP; i <= OPT_STRICT_AUD; i++) {
+            if (i == OPT_REQUIRE)
+                continue;
             flags[i] = opt_flag(&ov, names[i], i <= OPT_VERIFY_JTI, i <= OPT_VERIFY_JTI ? -2 : 0);
             if (flags[i] == -1)
                 goto error;
