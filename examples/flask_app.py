@@ -16,6 +16,7 @@ Configuration (environment):
                   and, unlike a fixed name in the shared temp dir, cannot be
                   planted by another local user. --demo always uses a fresh
                   temporary database.
+  PJF_EXAMPLE_JWT pyjwt: use PyJWT instead of pyjwt_fast (benchmarks only).
 """
 from __future__ import annotations
 
@@ -40,7 +41,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.serving import make_server
 
-import pyjwt_fast as jwt
+# PJF_EXAMPLE_JWT=pyjwt serves the same app with PyJWT itself, for the
+# end-to-end comparison in benchmarks/bench_e2e.py; anything else: pyjwt_fast.
+if os.environ.get("PJF_EXAMPLE_JWT") == "pyjwt":
+    import jwt
+else:
+    import pyjwt_fast as jwt
 
 ALGORITHM = "HS256"
 ISSUER = "pyjwt-fast-example"
