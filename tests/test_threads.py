@@ -17,6 +17,12 @@ Every result is checked in the thread that produced it:
     for that pair (computed beforehand, single-threaded, with PyJWT).
 The switch interval is lowered to interleave threads often. Each test has a hard
 time bound (20 s) and fails rather than hangs.
+
+Sustained runs: with PJF_THREADS_SECONDS=S each worker keeps going, past its
+usual rounds, until S seconds have passed (the time bound grows to S + 60 s),
+checking every result as above:
+
+    PJF_THREADS_SECONDS=600 python -m pytest -q tests/test_threads.py
 """
 
 from __future__ import annotations
@@ -41,7 +47,17 @@ import pyjwt_fast.exceptions
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYDIR = os.path.join(HERE, "keys")
 N_THREADS = 8
-TIME_LIMIT = 20.0
+SUSTAIN = float(os.environ.get("PJF_THREADS_SECONDS", "0") or 0)
+TIME_LIMIT = 20.0 if SUSTAIN <= 0 else SUSTAIN + 60.0
+
+
+def rounds(minimum: int) -> Iterator[int]:
+    """0, 1, 2, ...: `minimum` rounds, then more until PJF_THREADS_SECONDS is up."""
+    stop = time.perf_counter() + SUSTAIN
+    i = 0
+    while i < minimum or (SUSTAIN > 0 and time.perf_counter() < stop):
+        yield i
+        i += 1
 
 # algorithm -> key family
 ALG_FAMILY = {
@@ -179,7 +195,7 @@ def test_eight_threads_every_family(keys: dict[str, Any]) -> None:
 
     def worker(tid: int) -> None:
         rng = random.Random(tid)
-        for i in range(iterations):
+        for i in rounds(iterations):
             for j, alg in enumerate(algs):
                 fam = ALG_FAMILY[alg]
                 name = alg_name(alg)
@@ -226,7 +242,10 @@ def test_eight_threads_every_family(keys: dict[str, Any]) -> None:
                 counts[tid] += 1
 
     elapsed = run_threads(worker, progress=lambda: f"{list(counts)} of {iterations * len(algs)} tokens")
-    assert counts == [iterations * len(algs)] * N_THREADS
+    if SUSTAIN > 0:
+        assert all(c >= iterations * len(algs) for c in counts), counts
+    else:
+        assert counts == [iterations * len(algs)] * N_THREADS
     print(f"{sum(counts)} tokens in {elapsed:.2f} s")
 
 
@@ -247,7 +266,7 @@ def test_eight_threads_decode_shared_tokens_with_pem_strings(keys: dict[str, Any
     def worker(tid: int) -> None:
         order = list(range(len(tokens)))
         random.Random(tid).shuffle(order)
-        for _round in range(2):
+        for _round in rounds(2):
             for idx in order:
                 alg, fam, tok, bad, claims = tokens[idx]
                 pem = shared[fam].pub_pem if (idx + tid) % 2 else shared[fam].pub_pem.encode()
@@ -278,7 +297,7 @@ def test_eight_threads_key_cache_churn() -> None:
     def worker(tid: int) -> None:
         rng = random.Random(1000 + tid)
         order = list(range(len(pool)))
-        for _round in range(2):
+        for _round in rounds(2):
             rng.shuffle(order)
             for i in order:
                 alg, kp = pool[i]
@@ -297,3 +316,43 @@ def test_eight_threads_key_cache_churn() -> None:
                     assert pyjwt.decode(tok, kp.pub, algorithms=[alg]) == {"t": tid, "i": i}
 
     run_threads(worker)
+
+
+def test_eight_threads_hmac_shared_and_distinct_secrets() -> None:
+    """HS256/384/512 from 8 threads: one secret shared by all threads and one
+    per thread, as str and bytes, with a pool of extra secrets larger than the
+    HMAC state cache so entries are evicted while other threads use them. Every
+    token must equal PyJWT's and decode to its own claims; a neighbour's secret
+    must be refused."""
+    # 64 bytes or more: no key-length warnings for any of the three hashes
+    shared = "s" * 64
+    own = [os.urandom(64 + tid) for tid in range(N_THREADS)]
+    pool = [f"pool-secret-{n:03d}-" + "x" * 64 for n in range(64)]
+    algs = ["HS256", "HS384", "HS512"]
+    counts = [0] * N_THREADS
+
+    def worker(tid: int) -> None:
+        rng = random.Random(2000 + tid)
+        for i in rounds(60):
+            alg = algs[(i + tid) % 3]
+            choice = i % 4
+            key: Any = shared if choice == 0 else own[tid] if choice == 1 else pool[rng.randrange(len(pool))]
+            if choice == 0 and i % 8 == 0:
+                key = key.encode()
+            claims = {"tid": tid, "i": i, "n": rng.getrandbits(48)}
+            token = pyjwt_fast.encode(claims, key, algorithm=alg, headers={"kid": str(i)} if i % 5 == 0 else None)
+            if i % 7 == 0:
+                assert token == pyjwt.encode(claims, key, algorithm=alg,
+                                             headers={"kid": str(i)} if i % 5 == 0 else None), (tid, i)
+            assert pyjwt_fast.decode(token, key, algorithms=[alg]) == claims, (tid, i)
+            wrong = own[(tid + 1) % N_THREADS]
+            try:
+                pyjwt_fast.decode(token, wrong, algorithms=[alg])
+            except pyjwt_fast.exceptions.InvalidSignatureError:
+                pass
+            else:
+                raise AssertionError(f"token verified with another thread's secret: {tid} {i}")
+            counts[tid] += 1
+
+    run_threads(worker, progress=lambda: f"{list(counts)} tokens")
+    assert all(c >= 60 for c in counts), counts

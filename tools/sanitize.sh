@@ -47,7 +47,7 @@ for lib in "$LIBASAN" "$LIBUBSAN"; do
 done
 
 export LD_PRELOAD="$LIBASAN $LIBUBSAN"
-export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$SCRATCH/asan"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$SCRATCH/asan${PJF_ASAN_OPTIONS:+:$PJF_ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SCRATCH/ubsan"
 # obmalloc hides use-after-free of Python objects from ASan: use plain malloc.
 export PYTHONMALLOC=malloc
