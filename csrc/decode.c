@@ -432,38 +432,64 @@ static int verify_pk(pjf_state *st, int alg, PyObject *key, const pjf_loaded *ld
     return 0;
 }
 
-/* PyJWS._verify_signature for HMAC and none. 0 ok, -1 error, 1 when the
- * algorithm is one the Python layer handles (nothing has been done yet). */
+/* PyJWS._verify_signature for the algorithms the C code implements. 0 ok,
+ * -1 error, 1 when the Python layer handles it (nothing has been done yet).
+ * jwk: the parts of a PyJWK key (then `key` is its key), or NULL. */
 static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, PyObject *key,
-                            PyObject *algorithms, int enforce)
+                            PyObject *algorithms, int enforce, const pjf_jwk *jwk)
 {
     PyObject *alg = PyDict_GetItemWithError(ld->header, st->s_alg);
     if (alg == NULL)
         return PyErr_Occurred() ? -1 : pjf_raise_int(st->InvalidAlgorithmError, "Algorithm not specified");
+    Py_INCREF(alg);   /* held across comparisons that may run user code */
     int falsy = PyObject_Not(alg);
     if (falsy < 0)
-        return -1;
+        goto fail;
     if (!falsy) {
-        int in = PySequence_Contains(algorithms, alg);
+        /* a PyJWK without an allowlist allows [its algorithm_name] */
+        int in = jwk != NULL && algorithms == Py_None ? PyObject_RichCompareBool(jwk->name, alg, Py_EQ)
+                                                      : PySequence_Contains(algorithms, alg);
         if (in < 0)
-            return -1;
+            goto fail;
         falsy = !in;
     }
-    if (falsy)
-        return pjf_raise_int(st->InvalidAlgorithmError, "The specified alg value is not allowed");
-
-    PyObject *table = PyObject_GetAttr(jws, st->s_algorithms);
-    if (table == NULL)
-        return -1;
-    if (!PyDict_CheckExact(table)) {
-        Py_DECREF(table);
-        return 1;
+    if (falsy) {
+        pjf_raise(st->InvalidAlgorithmError, "The specified alg value is not allowed");
+        goto fail;
     }
-    PyObject *alg_obj = PyDict_GetItemWithError(table, alg);
-    Py_XINCREF(alg_obj);
-    Py_DECREF(table);
-    if (alg_obj == NULL)
-        return PyErr_Occurred() ? -1 : pjf_raise_int(st->InvalidAlgorithmError, "Algorithm not supported");
+
+    PyObject *alg_obj;
+    if (jwk != NULL) {
+        /* The PyJWK's own algorithm verifies, and only a token naming it. */
+        int ne = PyObject_RichCompareBool(alg, jwk->name, Py_NE);
+        if (ne < 0)
+            goto fail;
+        if (ne) {
+            PyErr_Format(st->InvalidAlgorithmError, "Token algorithm %R does not match the key's algorithm %R",
+                         alg, jwk->name);
+            goto fail;
+        }
+        alg_obj = Py_NewRef(jwk->alg_obj);
+    }
+    else {
+        PyObject *table = PyObject_GetAttr(jws, st->s_algorithms);
+        if (table == NULL)
+            goto fail;
+        if (!PyDict_CheckExact(table)) {
+            Py_DECREF(table);
+            Py_DECREF(alg);
+            return 1;
+        }
+        alg_obj = PyDict_GetItemWithError(table, alg);
+        Py_XINCREF(alg_obj);
+        Py_DECREF(table);
+        if (alg_obj == NULL) {
+            if (!PyErr_Occurred())
+                pjf_raise(st->InvalidAlgorithmError, "Algorithm not supported");
+            goto fail;
+        }
+    }
+    Py_DECREF(alg);
 
     int r = 1;
     if ((PyObject *)Py_TYPE(alg_obj) == st->HMACAlgorithm_type) {
@@ -491,6 +517,9 @@ static int verify_signature(pjf_state *st, PyObject *jws, const pjf_loaded *ld, 
     }
     Py_DECREF(alg_obj);
     return r;
+fail:
+    Py_DECREF(alg);
+    return -1;
 }
 
 /* jwt_decode(self, jwt, key, algorithms, options, audience, subject, issuer,
@@ -516,12 +545,19 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         return NULL;
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || (options != Py_None && !PyDict_CheckExact(options)))
         return not_implemented();
-    int jwk = pjf_is_pyjwk(st, key);
-    if (jwk != 0)
-        return jwk < 0 ? NULL : not_implemented();   /* PyJWK binds the algorithm: Python path */
+    pjf_jwk jwk = {NULL, NULL, NULL};
+    int is_jwk = pjf_is_pyjwk(st, key);
+    if (is_jwk < 0)
+        return NULL;
+    if (is_jwk) {
+        int r = pjf_jwk_parts(st, key, &jwk);
+        if (r != 0)
+            return r < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
+        key = jwk.key;
+    }
     jws = PyObject_GetAttr(self, st->s_jws);
     if (jws == NULL)
-        return NULL;
+        goto error;
     self_opts = PyObject_GetAttr(self, st->s_options);
     if (self_opts == NULL)
         goto error;
@@ -584,7 +620,7 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     co.verify_jti = flags[OPT_VERIFY_JTI];
     co.strict_aud = flags[OPT_STRICT_AUD];
 
-    if (verify_sig) {
+    if (verify_sig && !is_jwk) {
         int none = PyObject_Not(algorithms);
         if (none < 0)
             goto error;
@@ -603,7 +639,7 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     if (detached)
         goto defer;
     if (verify_sig) {
-        int r = verify_signature(st, jws, &ld, key, algorithms, enforce);
+        int r = verify_signature(st, jws, &ld, key, algorithms, enforce, is_jwk ? &jwk : NULL);
         if (r < 0)
             goto error;
         if (r == 1)
@@ -642,6 +678,7 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     Py_DECREF(jws);
     Py_DECREF(self_opts);
     Py_DECREF(require);
+    pjf_jwk_release(&jwk);
     pjf_loaded_clear(&ld);
     return result;
 
@@ -652,6 +689,7 @@ error:
     Py_XDECREF(jws);
     Py_XDECREF(self_opts);
     Py_XDECREF(require);
+    pjf_jwk_release(&jwk);
     pjf_loaded_clear(&ld);
     if (result == NULL) {
         assert(PyErr_Occurred());

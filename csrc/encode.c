@@ -291,25 +291,34 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || !PyDict_CheckExact(payload)
         || (headers != Py_None && !PyDict_CheckExact(headers)))
         return not_implemented();
-    int jwk = pjf_is_pyjwk(st, key);
-    if (jwk != 0)
-        return jwk < 0 ? NULL : not_implemented();   /* PyJWK binds the algorithm: Python path */
     int simple = simple_encoder(st, json_encoder);
     if (simple < 0)
         return NULL;
     if (!simple)
         return not_implemented();
+    /* A PyJWK names the default algorithm and signs with its key; the
+     * algorithm object still comes from the table (PyJWS.encode). */
+    pjf_jwk jwk = {NULL, NULL, NULL};
+    int is_jwk = pjf_is_pyjwk(st, key);
+    if (is_jwk < 0)
+        return NULL;
+    if (is_jwk) {
+        int r = pjf_jwk_parts(st, key, &jwk);
+        if (r != 0)
+            return r < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
+        key = jwk.key;
+    }
     int have_headers = headers != Py_None && PyDict_GET_SIZE(headers) > 0;
     if (have_headers) {
         PyObject *b64 = PyDict_GetItemWithError(headers, st->s_b64);
         if (b64 == Py_False)
-            return not_implemented();   /* detached payloads: Python path */
+            goto defer;   /* detached payloads: Python path */
         if (b64 == NULL && PyErr_Occurred())
-            return NULL;
+            goto error;
     }
     jws = PyObject_GetAttr(self, st->s_jws);
     if (jws == NULL)
-        return NULL;
+        goto error;
     if ((PyObject *)Py_TYPE(jws) != st->PyJWS_type)
         goto defer;
     jws_opts = PyObject_GetAttr(jws, st->s_options);
@@ -330,7 +339,9 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
 
     /* PyJWS.encode: the algorithm and the header. */
     PyObject *alg;
-    if (algorithm == st->algorithm_unset)
+    if ((algorithm == st->algorithm_unset || algorithm == Py_None) && is_jwk)
+        alg = Py_NewRef(jwk.name);
+    else if (algorithm == st->algorithm_unset)
         alg = PyUnicode_FromString("HS256");
     else if (algorithm == Py_None)
         alg = PyUnicode_FromString("none");
@@ -399,6 +410,7 @@ done:
     Py_XDECREF(table);
     Py_XDECREF(alg_obj);
     Py_XDECREF(prepared);
+    pjf_jwk_release(&jwk);
     pjf_buf_free(&buf);
     pjf_buf_free(&json);
     pjf_buf_free(&sig);

@@ -80,6 +80,28 @@ int pjf_is_pyjwk(pjf_state *st, PyObject *key)
     return PyObject_IsInstance(key, st->PyJWK_type);
 }
 
+int pjf_jwk_parts(pjf_state *st, PyObject *jwk, pjf_jwk *out)
+{
+    out->name = out->alg_obj = out->key = NULL;
+    if ((PyObject *)Py_TYPE(jwk) != st->PyJWK_type)
+        return 1;
+    out->name = PyObject_GetAttr(jwk, st->s_algorithm_name);
+    out->alg_obj = out->name ? PyObject_GetAttr(jwk, st->s_Algorithm) : NULL;
+    out->key = out->alg_obj ? PyObject_GetAttr(jwk, st->s_key) : NULL;
+    if (out->key == NULL) {
+        pjf_jwk_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+void pjf_jwk_release(pjf_jwk *j)
+{
+    Py_CLEAR(j->name);
+    Py_CLEAR(j->alg_obj);
+    Py_CLEAR(j->key);
+}
+
 void pjf_clear_openssl_errors(void)
 {
     ERR_clear_error();
@@ -361,7 +383,7 @@ static int module_exec(PyObject *module)
     I(verify_signature); I(verify_exp); I(verify_nbf); I(verify_iat);
     I(verify_aud); I(verify_iss); I(verify_sub); I(verify_jti);
     I(require); I(strict_aud); I(enforce_minimum_key_length);
-    I(total_seconds); I(default);
+    I(total_seconds); I(default); I(algorithm_name); I(Algorithm); I(key);
 #undef I
     if (intern(&st->s_jws, "_jws") < 0 || intern(&st->s_empty, "") < 0
         || intern(&st->s_algorithms, "_algorithms") < 0)
@@ -413,7 +435,8 @@ static int module_exec(PyObject *module)
     X(s_verify_iat) X(s_verify_aud) X(s_verify_iss) X(s_verify_sub)            \
     X(s_verify_jti) X(s_require) X(s_strict_aud)                               \
     X(s_enforce_minimum_key_length) X(s_total_seconds) X(s_default)            \
-    X(s_empty) X(sep_tuple) X(FastMethod_type) X(zero)
+    X(s_empty) X(sep_tuple) X(FastMethod_type) X(zero)                         \
+    X(s_algorithm_name) X(s_Algorithm) X(s_key)
 
 static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {

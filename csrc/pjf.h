@@ -172,6 +172,7 @@ typedef struct {
     PyObject *s_verify_aud, *s_verify_iss, *s_verify_sub, *s_verify_jti;
     PyObject *s_require, *s_strict_aud, *s_enforce_minimum_key_length;
     PyObject *s_total_seconds, *s_default, *s_empty;
+    PyObject *s_algorithm_name, *s_Algorithm, *s_key;   /* PyJWK attributes */
     PyObject *sep_tuple;          /* (",", ":") */
 
     /* OpenSSL digests, fetched once. Index 0..2: SHA-256, SHA-384, SHA-512. */
@@ -211,6 +212,15 @@ int pjf_check_ready(pjf_state *st);
 int pjf_key_length_problem(pjf_state *st, PyObject *msg, int enforce);
 /* Whether key is a PyJWK (1/0), -1 on error. */
 int pjf_is_pyjwk(pjf_state *st, PyObject *key);
+
+/* A PyJWK of exactly pyjwt_fast's class, taken apart: its algorithm_name,
+ * Algorithm and key attributes (new references). 0 when done, 1 when key is
+ * another kind of PyJWK (a subclass: the Python path), -1 on error. */
+typedef struct {
+    PyObject *name, *alg_obj, *key;
+} pjf_jwk;
+int pjf_jwk_parts(pjf_state *st, PyObject *jwk, pjf_jwk *out);
+void pjf_jwk_release(pjf_jwk *j);
 /* Clears OpenSSL's error queue of this thread. */
 void pjf_clear_openssl_errors(void);
 

@@ -1122,6 +1122,59 @@ def test_instance_options_changed_between_calls() -> None:
         inst.decode(token, SECRET, algorithms=["HS256"])
 
 
+# PyJWK-wrapped HMAC keys (oct JWKs): the key's algorithm is the default for
+# encode and the only one decode verifies with.
+OCT_SECRETS = {"long": b"k" * 64, "short": b"short", "pem-like": b"-----BEGIN PUBLIC KEY-----\nAAAA\n"}
+
+
+def _oct(secret: bytes) -> dict:
+    import base64
+
+    return {"kty": "oct", "k": base64.urlsafe_b64encode(secret).rstrip(b"=").decode()}
+
+
+@pytest.mark.parametrize("secret", sorted(OCT_SECRETS))
+@pytest.mark.parametrize("jwk_alg", ["HS256", "HS384", "HS512"])
+def test_pyjwk_hmac_keys(secret: str, jwk_alg: str) -> None:
+    data = _oct(OCT_SECRETS[secret])
+    o_jwk, f_jwk = pyjwt.PyJWK(dict(data), algorithm=jwk_alg), pyjwt_fast.PyJWK(dict(data), algorithm=jwk_alg)
+    payload = {"sub": "x", "exp": int(time.time()) + 60}
+    for enc_kwargs in ({}, {"algorithm": None}, {"algorithm": jwk_alg}, {"algorithm": "HS512"},
+                       {"headers": {"alg": "HS384", "kid": "k"}}, {"algorithm": "none"}, {"algorithm": "RS256"}):
+        e = outcome(pyjwt.encode, payload, o_jwk, **enc_kwargs)
+        a = outcome(pyjwt_fast.encode, payload, f_jwk, **enc_kwargs)
+        assert_same_outcome(e, a, f"encode {secret} {jwk_alg} {enc_kwargs}")
+    tokens = {alg: pyjwt.encode(payload, OCT_SECRETS[secret], algorithm=alg) for alg in ("HS256", "HS384", "HS512")}
+    tokens["none"] = pyjwt.encode(payload, None, algorithm="none")
+    tokens["noalg"] = pyjwt.api_jws.PyJWS().encode(b"{}", b"k" * 64, headers={"alg": ""})
+    tokens["bad-sig"] = tokens[jwk_alg][:-3] + ("AAA" if not tokens[jwk_alg].endswith("AAA") else "BBB")
+    for name, token in tokens.items():
+        for dec_kwargs in ({}, {"algorithms": None}, {"algorithms": [jwk_alg]}, {"algorithms": []},
+                           {"algorithms": ["HS256", "HS384", "HS512"]}, {"algorithms": ["RS256"]},
+                           {"algorithms": [jwk_alg], "options": {"verify_signature": False}},
+                           {"algorithms": [jwk_alg], "options": {"enforce_minimum_key_length": True}}):
+            for fn in ("decode", "decode_complete"):
+                e = outcome(getattr(pyjwt, fn), token, o_jwk, **dec_kwargs)
+                a = outcome(getattr(pyjwt_fast, fn), token, f_jwk, **dec_kwargs)
+                assert_same_outcome(e, a, f"{fn} {name} token, {secret} {jwk_alg} key, {dec_kwargs}")
+
+
+def test_pyjwk_subclass_takes_the_python_path() -> None:
+    class MyJWK(pyjwt_fast.PyJWK):
+        pass
+
+    class TheirJWK(pyjwt.PyJWK):
+        pass
+
+    data = _oct(b"k" * 64)
+    token = pyjwt.encode({"a": 1}, b"k" * 64, algorithm="HS384")
+    for kwargs in ({}, {"algorithms": ["HS384"]}, {"algorithms": ["HS256"]}):
+        e = outcome(pyjwt.decode, token, TheirJWK(dict(data), algorithm="HS384"), **kwargs)
+        a = outcome(pyjwt_fast.decode, token, MyJWK(dict(data), algorithm="HS384"), **kwargs)
+        assert_same_outcome(e, a, f"subclass {kwargs}")
+    assert pyjwt_fast.encode({"a": 1}, MyJWK(dict(data), algorithm="HS384")) == token
+
+
 # ==========================================================================
 # options / algorithms as other container types
 # ==========================================================================

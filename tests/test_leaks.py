@@ -90,11 +90,20 @@ EC_PUB_OBJ = EC_PRIV_OBJ.public_key()
 ED_PRIV_OBJ = serialization.load_pem_private_key(ED_PRIV_PEM.encode(), None)
 ED_PUB_OBJ = ED_PRIV_OBJ.public_key()
 
+def _jwk(key, alg, family):
+    return jwt.PyJWK(family.to_jwk(key, as_dict=True), algorithm=alg)
+
+
+HS_JWK = _jwk(HS_SECRET_BYTES, "HS256", jwt.algorithms.HMACAlgorithm)
+EC_PRIV_JWK = _jwk(EC_PRIV_OBJ, "ES256", jwt.algorithms.ECAlgorithm)
+EC_PUB_JWK = _jwk(EC_PUB_OBJ, "ES256", jwt.algorithms.ECAlgorithm)
+
 # alg -> list of (label, signing key, verifying key, a verifying key of another keypair)
 KEYSETS = {
     "HS256": [
         ("str", HS_SECRET_STR, HS_SECRET_STR, "t" * 32),
         ("bytes", HS_SECRET_BYTES, HS_SECRET_BYTES, b"c" * 64),
+        ("pyjwk", HS_JWK, HS_JWK, b"c" * 64),
     ],
     "RS256": [
         ("pem-str", RSA_PRIV_PEM, RSA_PUB_PEM, RSA_OTHER_PUB_PEM),
@@ -105,6 +114,7 @@ KEYSETS = {
         ("pem-str", EC_PRIV_PEM, EC_PUB_PEM, EC_OTHER_PUB_PEM),
         ("pem-bytes", EC_PRIV_PEM.encode(), EC_PUB_PEM.encode(), EC_OTHER_PUB_PEM.encode()),
         ("crypto-obj", EC_PRIV_OBJ, EC_PUB_OBJ, EC_OTHER_PUB_PEM),
+        ("pyjwk", EC_PRIV_JWK, EC_PUB_JWK, EC_OTHER_PUB_PEM),
     ],
     "EdDSA": [
         ("pem-str", ED_PRIV_PEM, ED_PUB_PEM, ED_OTHER_PUB_PEM),
@@ -293,7 +303,7 @@ def _cases(alg, sign_key, verify_key, other_key):
          [token], None),
     ]
     if alg.startswith("HS"):
-        short = sign_key[:3]
+        short = sign_key[:3] if isinstance(sign_key, (str, bytes)) else b"sho"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             short_tok = jwt.encode({"a": 1}, short, algorithm=alg)

@@ -50,3 +50,31 @@ def test_subclass_hooks_take_the_python_path():
     token = pyjwt_fast.encode({"sub": "x"}, key, algorithm="HS256")
     assert Hooked().decode(token, key, algorithms=["HS256"]) == {"sub": "x"}
     assert calls == [{"sub": "x"}]
+
+
+def test_pyjwk_keys_take_the_c_path(monkeypatch):
+    # A PyJWK (HMAC and public-key) is answered in C as well, not only str /
+    # bytes / cryptography keys.
+    def boom(*args, **kwargs):
+        raise AssertionError("Python path ran")
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from pyjwt_fast.algorithms import ECAlgorithm
+
+    oct_jwk = pyjwt_fast.PyJWK({"kty": "oct", "k": "a2V5" * 16}, algorithm="HS256")
+    ec_priv = ec.generate_private_key(ec.SECP256R1())
+    ec_priv_jwk = pyjwt_fast.PyJWK(ECAlgorithm.to_jwk(ec_priv, as_dict=True), algorithm="ES256")
+    ec_pub_jwk = pyjwt_fast.PyJWK(ECAlgorithm.to_jwk(ec_priv.public_key(), as_dict=True), algorithm="ES256")
+    hs_token = pyjwt_fast.encode({"sub": "x"}, oct_jwk)
+    es_token = pyjwt_fast.encode({"sub": "y"}, ec_priv_jwk)
+    monkeypatch.setattr(api_jwt.PyJWT, "_encode_payload", boom)
+    monkeypatch.setattr(api_jwt.PyJWT, "_decode_payload", boom)
+    monkeypatch.setattr(api_jwt.PyJWT, "_validate_claims", boom)
+    monkeypatch.setattr(pyjwt_fast.PyJWS, "_load", boom)
+    monkeypatch.setattr(pyjwt_fast.PyJWS, "_verify_signature", boom)
+    assert pyjwt_fast.encode({"sub": "x"}, oct_jwk) == hs_token
+    assert pyjwt_fast.decode(hs_token, oct_jwk) == {"sub": "x"}
+    assert pyjwt_fast.decode(hs_token, oct_jwk, algorithms=["HS256"]) == {"sub": "x"}
+    assert pyjwt_fast.decode(es_token, ec_pub_jwk, algorithms=["ES256"]) == {"sub": "y"}
+    assert pyjwt_fast.decode_complete(es_token, ec_pub_jwk)["payload"] == {"sub": "y"}
