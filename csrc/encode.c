@@ -220,23 +220,18 @@ static int plain_header(pjf_buf *out, PyObject *alg, PyObject *typ, int with_typ
 
 /* Appends the header JSON PyJWS.encode writes: {"typ": header_typ, "alg":
  * alg} updated with headers, typ dropped when falsy, b64 dropped. */
-static int header_json(pjf_state *st, pjf_buf *out, PyObject *jws, PyObject *alg, PyObject *headers,
+static int header_json(pjf_state *st, pjf_buf *out, PyObject *typ, PyObject *alg, PyObject *headers,
                        PyObject *json_encoder, int sort_headers)
 {
     int result = -1;
     PyObject *header = NULL;
-    PyObject *typ = PyObject_GetAttr(jws, st->s_header_typ);
-    if (typ == NULL)
-        return -1;
     if (headers == NULL && PyUnicode_CheckExact(alg) && PyUnicode_CheckExact(typ)) {
         /* The usual header: no dict, no sort. Strings never defer. */
         Py_ssize_t start = out->len;
-        if (plain_header(out, alg, typ, PyUnicode_GET_LENGTH(typ) > 0, sort_headers) == 0) {
-            Py_DECREF(typ);
+        if (plain_header(out, alg, typ, PyUnicode_GET_LENGTH(typ) > 0, sort_headers) == 0)
             return 0;
-        }
         if (PyErr_Occurred())
-            goto done;
+            return -1;
         out->len = start;
     }
     header = PyDict_New();
@@ -259,9 +254,64 @@ static int header_json(pjf_state *st, pjf_buf *out, PyObject *jws, PyObject *alg
         goto done;
     result = dump_json(st, out, header, json_encoder, 1, sort_headers);
 done:
-    Py_DECREF(typ);
     Py_XDECREF(header);
     return result;
+}
+
+/* A short all-ASCII str's characters, or NULL. */
+static const char *short_ascii(PyObject *s, Py_ssize_t *len)
+{
+    if (!PyUnicode_CheckExact(s) || !PyUnicode_IS_COMPACT_ASCII(s)
+        || PyUnicode_GET_LENGTH(s) > PJF_EHCACHE_STR)
+        return NULL;
+    *len = PyUnicode_GET_LENGTH(s);
+    return (const char *)PyUnicode_DATA(s);
+}
+
+/* Appends the header segment (base64url of the header JSON) to buf, using
+ * json as scratch space past its current end. The plain header of the usual
+ * call is a function of alg, typ and the key order alone: its segment is
+ * kept for the next call. */
+static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *jws, PyObject *alg,
+                          PyObject *headers, PyObject *json_encoder, int sort_headers)
+{
+    PyObject *typ = PyObject_GetAttr(jws, st->s_header_typ);
+    if (typ == NULL)
+        return -1;
+    Py_ssize_t alen = 0, tlen = 0;
+    const char *a = headers == NULL ? short_ascii(alg, &alen) : NULL;
+    const char *t = a != NULL ? short_ascii(typ, &tlen) : NULL;
+    int sorted = sort_headers != 0;
+    if (t != NULL) {
+        for (int i = 0; i < PJF_EHCACHE_SLOTS; i++) {
+            if (st->ehcache[i].used && st->ehcache[i].sorted == sorted && st->ehcache[i].alg_len == alen
+                && st->ehcache[i].typ_len == tlen && memcmp(st->ehcache[i].alg, a, (size_t)alen) == 0
+                && memcmp(st->ehcache[i].typ, t, (size_t)tlen) == 0) {
+                Py_DECREF(typ);
+                return pjf_buf_put(buf, st->ehcache[i].seg, st->ehcache[i].seg_len);
+            }
+        }
+    }
+    Py_ssize_t start = json->len, seg_start = buf->len;
+    int r = header_json(st, json, typ, alg, headers, json_encoder, sort_headers);
+    Py_DECREF(typ);
+    if (r < 0 || append_b64(buf, json->data + start, json->len - start) < 0)
+        return -1;
+    json->len = start;
+    Py_ssize_t seg_len = buf->len - seg_start;
+    if (t != NULL && seg_len <= PJF_EHCACHE_SEG) {
+        int i = st->ehcache_next;
+        st->ehcache_next = (i + 1) % PJF_EHCACHE_SLOTS;
+        st->ehcache[i].used = 1;
+        st->ehcache[i].sorted = sorted;
+        st->ehcache[i].alg_len = alen;
+        st->ehcache[i].typ_len = tlen;
+        memcpy(st->ehcache[i].alg, a, (size_t)alen);
+        memcpy(st->ehcache[i].typ, t, (size_t)tlen);
+        memcpy(st->ehcache[i].seg, buf->data + seg_start, (size_t)seg_len);
+        st->ehcache[i].seg_len = seg_len;
+    }
+    return 0;
 }
 
 static PyObject *not_implemented(void)
@@ -363,10 +413,8 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
         if (truthy)
             Py_SETREF(alg, Py_NewRef(halg));
     }
-    Py_ssize_t payload_len = json.len;
-    if (header_json(st, &json, jws, alg, have_headers ? headers : NULL, json_encoder, sort_headers) < 0
-        || append_b64(&buf, json.data + payload_len, json.len - payload_len) < 0
-        || pjf_buf_putc(&buf, '.') < 0 || append_b64(&buf, json.data, payload_len) < 0) {
+    if (header_segment(st, &buf, &json, jws, alg, have_headers ? headers : NULL, json_encoder, sort_headers) < 0
+        || pjf_buf_putc(&buf, '.') < 0 || append_b64(&buf, json.data, json.len) < 0) {
         Py_DECREF(alg);
         goto error;
     }

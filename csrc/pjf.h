@@ -71,6 +71,9 @@ static inline int pjf_buf_putc(pjf_buf *b, char c)
 /* Verified-header cache: slots, and the longest header segment kept. */
 #define PJF_HCACHE_SLOTS 8
 #define PJF_HCACHE_SEG 256
+#define PJF_EHCACHE_SLOTS 4
+#define PJF_EHCACHE_STR 32
+#define PJF_EHCACHE_SEG 160   /* > the base64url of {"typ":"<32>","alg":"<32>"} with escapes */
 
 /* ------------------------------------------------------------------ */
 /* JSON (json_enc.c, json_dec.c)                                      */
@@ -190,6 +193,16 @@ typedef struct {
         char seg[PJF_HCACHE_SEG];
     } hcache[PJF_HCACHE_SLOTS];
     int hcache_next;
+
+    /* Encoded plain headers ({"typ":T,"alg":A}, no headers argument) by the
+     * ASCII text of alg and typ and the key order (encode.c). */
+    struct {
+        int used, sorted;
+        Py_ssize_t alg_len, typ_len, seg_len;
+        char alg[PJF_EHCACHE_STR], typ[PJF_EHCACHE_STR];
+        char seg[PJF_EHCACHE_SEG];
+    } ehcache[PJF_EHCACHE_SLOTS];
+    int ehcache_next;
 
     PyObject *FastMethod_type;    /* fastcall.c */
     PyObject *param_names[3][10]; /* interned parameter names, fastcall.c */

@@ -1122,6 +1122,25 @@ def test_instance_options_changed_between_calls() -> None:
         inst.decode(token, SECRET, algorithms=["HS256"])
 
 
+def test_plain_header_segments_follow_every_input() -> None:
+    """encode() keeps the encoded plain header between calls: a change of
+    header_typ, algorithm or key order must never reuse a stale one."""
+    payload = {"a": 1}
+    o_jws, f_jws = jwt.api_jwt._jwt_global_obj._jws, pyjwt_fast.api_jwt._jwt_global_obj._jws
+    saved = (o_jws.header_typ, f_jws.header_typ)
+    try:
+        for typ in ["JWT", "at+jwt", "", "JWT", 'q"uote\\', "x" * 32, "x" * 33, "é", "JWT", None, 0]:
+            o_jws.header_typ = f_jws.header_typ = typ
+            for alg in ["HS256", "HS512", "HS256", "none"]:
+                key = None if alg == "none" else SECRET
+                for sort in (True, False, True):
+                    e = outcome(pyjwt.encode, payload, key, algorithm=alg, sort_headers=sort)
+                    a = outcome(pyjwt_fast.encode, payload, key, algorithm=alg, sort_headers=sort)
+                    assert_same_outcome(e, a, f"typ={typ!r} alg={alg} sort={sort}")
+    finally:
+        o_jws.header_typ, f_jws.header_typ = saved
+
+
 # PyJWK-wrapped HMAC keys (oct JWKs): the key's algorithm is the default for
 # encode and the only one decode verifies with.
 OCT_SECRETS = {"long": b"k" * 64, "short": b"short", "pem-like": b"-----BEGIN PUBLIC KEY-----\nAAAA\n"}
