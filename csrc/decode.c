@@ -620,11 +620,11 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
     co.verify_jti = flags[OPT_VERIFY_JTI];
     co.strict_aud = flags[OPT_STRICT_AUD];
 
-    if (verify_sig && !is_jwk) {
-        int none = PyObject_Not(algorithms);
+    if (verify_sig) {
+        int none = PyObject_Not(algorithms);   /* evaluated first, as in PyJWS */
         if (none < 0)
             goto error;
-        if (none) {
+        if (none && !is_jwk) {
             pjf_raise(st->DecodeError,
                       "It is required that you pass in a value for the \"algorithms\" argument when calling decode().");
             goto error;

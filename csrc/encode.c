@@ -294,9 +294,10 @@ static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *
     }
     Py_ssize_t start = json->len, seg_start = buf->len;
     int r = header_json(st, json, typ, alg, headers, json_encoder, sort_headers);
-    Py_DECREF(typ);
-    if (r < 0 || append_b64(buf, json->data + start, json->len - start) < 0)
+    if (r < 0 || append_b64(buf, json->data + start, json->len - start) < 0) {
+        Py_DECREF(typ);
         return -1;
+    }
     json->len = start;
     Py_ssize_t seg_len = buf->len - seg_start;
     if (t != NULL && seg_len <= PJF_EHCACHE_SEG) {
@@ -311,6 +312,7 @@ static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *
         memcpy(st->ehcache[i].seg, buf->data + seg_start, (size_t)seg_len);
         st->ehcache[i].seg_len = seg_len;
     }
+    Py_DECREF(typ);   /* only now: t points into it */
     return 0;
 }
 

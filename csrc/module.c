@@ -90,7 +90,10 @@ int pjf_jwk_parts(pjf_state *st, PyObject *jwk, pjf_jwk *out)
     out->key = out->alg_obj ? PyObject_GetAttr(jwk, st->s_key) : NULL;
     if (out->key == NULL) {
         pjf_jwk_release(out);
-        return -1;
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();   /* a PyJWK missing a part: PyJWT's own steps decide */
+        return 1;
     }
     return 0;
 }

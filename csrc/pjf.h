@@ -73,7 +73,7 @@ static inline int pjf_buf_putc(pjf_buf *b, char c)
 #define PJF_HCACHE_SEG 256
 #define PJF_EHCACHE_SLOTS 4
 #define PJF_EHCACHE_STR 32
-#define PJF_EHCACHE_SEG 160   /* > the base64url of {"typ":"<32>","alg":"<32>"} with escapes */
+#define PJF_EHCACHE_SEG 160   /* longer segments (strings with many escapes) are not kept */
 
 /* ------------------------------------------------------------------ */
 /* JSON (json_enc.c, json_dec.c)                                      */
@@ -227,8 +227,8 @@ int pjf_key_length_problem(pjf_state *st, PyObject *msg, int enforce);
 int pjf_is_pyjwk(pjf_state *st, PyObject *key);
 
 /* A PyJWK of exactly pyjwt_fast's class, taken apart: its algorithm_name,
- * Algorithm and key attributes (new references). 0 when done, 1 when key is
- * another kind of PyJWK (a subclass: the Python path), -1 on error. */
+ * Algorithm and key attributes (new references). 0 when done; 1 for the
+ * Python path (a subclass, or a PyJWK missing one of them); -1 on error. */
 typedef struct {
     PyObject *name, *alg_obj, *key;
 } pjf_jwk;

@@ -1178,6 +1178,58 @@ def test_pyjwk_hmac_keys(secret: str, jwk_alg: str) -> None:
                 assert_same_outcome(e, a, f"{fn} {name} token, {secret} {jwk_alg} key, {dec_kwargs}")
 
 
+def test_pyjwk_missing_parts_and_raising_algorithms() -> None:
+    """A PyJWK missing an attribute, and an algorithms argument whose
+    truth test raises: PyJWT's outcome, whatever order it reads things in."""
+    data = _oct(b"k" * 64)
+    token = pyjwt.encode({"a": 1}, b"k" * 64, algorithm="HS256")
+
+    class Raising(list):
+        def __bool__(self) -> bool:
+            raise RuntimeError("no truth")
+
+        def __len__(self) -> int:
+            raise RuntimeError("no length")
+
+    for attr in (None, "algorithm_name", "Algorithm", "key"):
+        o_jwk, f_jwk = pyjwt.PyJWK(dict(data), algorithm="HS256"), pyjwt_fast.PyJWK(dict(data), algorithm="HS256")
+        if attr:
+            delattr(o_jwk, attr)
+            delattr(f_jwk, attr)
+        for kwargs in ({}, {"algorithms": ["HS256"]}, {"options": {"verify_signature": False}},
+                       {"algorithms": Raising(["HS256"])}):
+            for fn in ("decode", "decode_complete"):
+                e = outcome(getattr(pyjwt, fn), token, o_jwk, **kwargs)
+                a = outcome(getattr(pyjwt_fast, fn), token, f_jwk, **kwargs)
+                assert_same_outcome(e, a, f"{fn} without {attr} {kwargs}")
+        for kwargs in ({}, {"algorithm": "HS256"}, {"algorithm": None}):
+            e = outcome(pyjwt.encode, {"a": 1}, o_jwk, **kwargs)
+            a = outcome(pyjwt_fast.encode, {"a": 1}, f_jwk, **kwargs)
+            assert_same_outcome(e, a, f"encode without {attr} {kwargs}")
+
+
+def test_header_typ_property_returning_new_strings() -> None:
+    """header_typ as a property that makes a new str on every read: the
+    header segment kept between calls must not outlive or confuse it."""
+    counter = {"n": 0}
+
+    def typ(self: Any) -> str:
+        counter["n"] += 1
+        return "".join(["J", "W", "T" if counter["n"] % 3 else "X"])
+
+    payload = {"a": 1}
+    saved = pyjwt_fast.api_jws.PyJWS.__dict__.get("header_typ")
+    try:
+        pyjwt_fast.api_jws.PyJWS.header_typ = property(typ)
+        for i in range(30):
+            token = pyjwt_fast.encode(payload, SECRET, algorithm="HS256")
+            n = counter["n"]
+            expected_typ = "JWT" if n % 3 else "JWX"
+            assert pyjwt_fast.get_unverified_header(token) == {"alg": "HS256", "typ": expected_typ}, (i, n)
+    finally:
+        pyjwt_fast.api_jws.PyJWS.header_typ = saved
+
+
 def test_pyjwk_subclass_takes_the_python_path() -> None:
     class MyJWK(pyjwt_fast.PyJWK):
         pass
