@@ -218,6 +218,96 @@ static int plain_header(pjf_buf *out, PyObject *alg, PyObject *typ, int with_typ
                || pjf_buf_putc(out, '}') < 0 ? -1 : 0;
 }
 
+#define FLAT_HEADER_MAX 8
+
+/* A value json.dumps writes without running user code, the same way as the
+ * C encoder. */
+static int plain_scalar(PyObject *v)
+{
+    return PyUnicode_CheckExact(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v) || PyBool_Check(v)
+           || v == Py_None;
+}
+
+/* The header of a call with a small headers dict of str keys and scalar
+ * values ({"kid": ...}), written without building the dict PyJWS.encode
+ * builds: {"typ", "alg"} updated with headers in place, typ dropped when
+ * falsy, b64 dropped, keys sorted when asked. 0 done, -1 error, 1 when the
+ * headers are of another shape (nothing written). No user code runs: every
+ * key and value is an exact str or scalar. */
+static int flat_header(pjf_state *st, pjf_buf *out, PyObject *typ, PyObject *alg, PyObject *headers,
+                       int sort_headers)
+{
+    PyObject *keys[FLAT_HEADER_MAX + 2], *vals[FLAT_HEADER_MAX + 2];
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    if (PyDict_GET_SIZE(headers) > FLAT_HEADER_MAX || !plain_scalar(typ) || !plain_scalar(alg))
+        return 1;
+    while (PyDict_Next(headers, &pos, &k, &v)) {
+        if (!PyUnicode_CheckExact(k) || !plain_scalar(v))
+            return 1;
+    }
+    if (pjf_validate_headers(st, headers, 1) < 0)
+        return -1;
+    int m = 0;
+    keys[m] = st->s_typ;
+    vals[m++] = typ;
+    keys[m] = st->s_alg;
+    vals[m++] = alg;
+    pos = 0;
+    while (PyDict_Next(headers, &pos, &k, &v)) {
+        int i = 0;
+        while (i < m && PyUnicode_Compare(keys[i], k) != 0)
+            i++;
+        if (i == m)
+            keys[m++] = k;
+        vals[i] = v;
+    }
+    /* del header["typ"] when falsy (a scalar's truth runs no user code);
+     * del header["b64"] (false b64 took the Python path earlier). */
+    int w = 0;
+    for (int i = 0; i < m; i++) {
+        if (i == 0 && PyObject_IsTrue(vals[0]) == 0)
+            continue;
+        if (PyUnicode_Compare(keys[i], st->s_b64) == 0)
+            continue;
+        keys[w] = keys[i];
+        vals[w++] = vals[i];
+    }
+    m = w;
+    if (sort_headers) {
+        for (int i = 1; i < m; i++) {
+            PyObject *kk = keys[i], *vv = vals[i];
+            int j = i;
+            while (j > 0 && PyUnicode_Compare(keys[j - 1], kk) > 0) {
+                keys[j] = keys[j - 1];
+                vals[j] = vals[j - 1];
+                j--;
+            }
+            keys[j] = kk;
+            vals[j] = vv;
+        }
+    }
+    Py_ssize_t start = out->len;
+    if (pjf_buf_putc(out, '{') < 0)
+        return -1;
+    for (int i = 0; i < m; i++) {
+        if ((i > 0 && pjf_buf_putc(out, ',') < 0) || pjf_json_encode(out, keys[i], 0) != 0
+            || pjf_buf_putc(out, ':') < 0)
+            goto fail;
+        int r = pjf_json_encode(out, vals[i], 0);
+        if (r != 0)
+            goto fail;
+    }
+    if (pjf_buf_putc(out, '}') < 0)
+        return -1;
+    return 0;
+fail:
+    if (PyErr_Occurred())
+        return -1;
+    out->len = start;   /* the encoder deferred: the general path decides */
+    return 1;
+}
+
 /* Appends the header JSON PyJWS.encode writes: {"typ": header_typ, "alg":
  * alg} updated with headers, typ dropped when falsy, b64 dropped. */
 static int header_json(pjf_state *st, pjf_buf *out, PyObject *typ, PyObject *alg, PyObject *headers,
@@ -233,6 +323,11 @@ static int header_json(pjf_state *st, pjf_buf *out, PyObject *typ, PyObject *alg
         if (PyErr_Occurred())
             return -1;
         out->len = start;
+    }
+    if (headers != NULL) {
+        int r = flat_header(st, out, typ, alg, headers, sort_headers);
+        if (r <= 0)
+            return r;
     }
     header = PyDict_New();
     if (header == NULL || PyDict_SetItem(header, st->s_typ, typ) < 0

@@ -1141,6 +1141,29 @@ def test_plain_header_segments_follow_every_input() -> None:
         o_jws.header_typ, f_jws.header_typ = saved
 
 
+FLAT_HEADERS = [
+    {"kid": "k1"}, {"kid": "k1", "typ": "at+jwt"}, {"typ": ""}, {"typ": None}, {"typ": 0}, {"typ": False},
+    {"typ": "JWT", "kid": "x"}, {"alg": "HS512"}, {"alg": "HS256", "kid": "a"}, {"b64": True}, {"b64": 0},
+    {"b64": "x", "kid": "k"}, {"é": 1, "Z": 2, "a": 3, "_": 4, "\U0001f600": 5, "ä": 6},
+    {f"k{i}": i for i in range(8)}, {f"k{i}": i for i in range(9)}, {"x": 1.5, "y": float("nan"), "z": None},
+    {"x": True, "y": 2**70, "z": -1}, {"x5c": ["a"], "kid": "k"}, {"kid": 5}, {"cty": "JWT", "jku": "https://x"},
+    {"kid": "\u2028\x00\"quote"}, {}, {"typ": "JWT"}, {"crit": ["b64"], "b64": True},
+]
+
+
+@pytest.mark.parametrize("headers", FLAT_HEADERS, ids=lambda h: safe_repr(h)[:40])
+def test_header_dict_shapes(headers: dict) -> None:
+    """Small headers dicts take a path that writes the header without
+    building PyJWS's dict: the same bytes for every shape, key order and
+    typ override, and the general path for the rest."""
+    payload = {"a": 1}
+    for alg in ("HS256", "HS384"):
+        for sort in (True, False):
+            e = outcome(pyjwt.encode, payload, SECRET, algorithm=alg, headers=dict(headers), sort_headers=sort)
+            a = outcome(pyjwt_fast.encode, payload, SECRET, algorithm=alg, headers=dict(headers), sort_headers=sort)
+            assert_same_outcome(e, a, f"headers={safe_repr(headers)} alg={alg} sort={sort}")
+
+
 # PyJWK-wrapped HMAC keys (oct JWKs): the key's algorithm is the default for
 # encode and the only one decode verifies with.
 OCT_SECRETS = {"long": b"k" * 64, "short": b"short", "pem-like": b"-----BEGIN PUBLIC KEY-----\nAAAA\n"}
