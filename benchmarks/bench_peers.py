@@ -524,16 +524,18 @@ def print_text(res: Dict[str, Any]) -> None:
     _print_notes(res, "note: ")
 
 
-def _print_notes(res: Dict[str, Any], prefix: str) -> None:
+def _note_lines(res: Dict[str, Any]) -> List[str]:
+    """The run's notes: per library, import warnings, then general ones."""
     labels = {lib["slug"]: lib["label"] for lib in res["libs"]}
-    for lib, notes in res["lib_notes"].items():
-        for n in notes:
-            print(f"{prefix}{labels.get(lib, lib)}: {n}")
-    for lib, warns in res["import_warnings"].items():
-        for w in warns:
-            print(f"{prefix}{labels.get(lib, lib)}: importing it warns: {w}")
-    for n in res["notes"]:
-        print(f"{prefix}{n}")
+    lines = [f"{labels.get(lib, lib)}: {n}" for lib, notes in res["lib_notes"].items() for n in notes]
+    lines += [f"{labels.get(lib, lib)}: importing it warns: {w}"
+              for lib, warns in res["import_warnings"].items() for w in warns]
+    return lines + list(res["notes"])
+
+
+def _print_notes(res: Dict[str, Any], prefix: str) -> None:
+    for line in _note_lines(res):
+        print(f"{prefix}{line}")
 
 
 def write_markdown(res: Dict[str, Any], path: str) -> None:
@@ -587,15 +589,8 @@ def write_markdown(res: Dict[str, Any], path: str) -> None:
     for i, text in enumerate(fn.items, 1):
         add(f"[{i}] {text}  ")
     add("")
-    labels_all = {lib["slug"]: lib["label"] for lib in res["libs"]}
-    for lib, notes in res["lib_notes"].items():
-        for n in notes:
-            add(f"- {labels_all.get(lib, lib)}: {n}")
-    for lib, warns in res["import_warnings"].items():
-        for w in warns:
-            add(f"- {labels_all.get(lib, lib)}: importing it warns: {w}")
-    for n in res["notes"]:
-        add(f"- {n}")
+    for line in _note_lines(res):
+        add(f"- {line}")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 

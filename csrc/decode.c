@@ -545,16 +545,11 @@ PyObject *pjf_jwt_decode(pjf_state *st, PyObject *const *args)
         return NULL;
     if ((PyObject *)Py_TYPE(self) != st->PyJWT_type || (options != Py_None && !PyDict_CheckExact(options)))
         return not_implemented();
-    pjf_jwk jwk = {NULL, NULL, NULL};
-    int is_jwk = pjf_is_pyjwk(st, key);
-    if (is_jwk < 0)
-        return NULL;
-    if (is_jwk) {
-        int r = pjf_jwk_parts(st, key, &jwk);
-        if (r != 0)
-            return r < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
-        key = jwk.key;
-    }
+    pjf_jwk jwk;
+    int is_jwk;
+    int jr = pjf_jwk_unwrap(st, &key, &jwk, &is_jwk);
+    if (jr != 0)
+        return jr < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
     jws = PyObject_GetAttr(self, st->s_jws);
     if (jws == NULL)
         goto error;

@@ -445,16 +445,11 @@ PyObject *pjf_jwt_encode(pjf_state *st, PyObject *const *args)
         return not_implemented();
     /* A PyJWK names the default algorithm and signs with its key; the
      * algorithm object still comes from the table (PyJWS.encode). */
-    pjf_jwk jwk = {NULL, NULL, NULL};
-    int is_jwk = pjf_is_pyjwk(st, key);
-    if (is_jwk < 0)
-        return NULL;
-    if (is_jwk) {
-        int r = pjf_jwk_parts(st, key, &jwk);
-        if (r != 0)
-            return r < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
-        key = jwk.key;
-    }
+    pjf_jwk jwk;
+    int is_jwk;
+    int jr = pjf_jwk_unwrap(st, &key, &jwk, &is_jwk);
+    if (jr != 0)
+        return jr < 0 ? NULL : not_implemented();   /* a PyJWK subclass: Python path */
     int have_headers = headers != Py_None && PyDict_GET_SIZE(headers) > 0;
     if (have_headers) {
         PyObject *b64 = PyDict_GetItemWithError(headers, st->s_b64);

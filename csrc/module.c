@@ -98,6 +98,18 @@ int pjf_jwk_parts(pjf_state *st, PyObject *jwk, pjf_jwk *out)
     return 0;
 }
 
+int pjf_jwk_unwrap(pjf_state *st, PyObject **key, pjf_jwk *jwk, int *is_jwk)
+{
+    jwk->name = jwk->alg_obj = jwk->key = NULL;
+    *is_jwk = pjf_is_pyjwk(st, *key);
+    if (*is_jwk <= 0)
+        return *is_jwk;
+    int r = pjf_jwk_parts(st, *key, jwk);
+    if (r == 0)
+        *key = jwk->key;
+    return r;
+}
+
 void pjf_jwk_release(pjf_jwk *j)
 {
     Py_CLEAR(j->name);

@@ -233,6 +233,10 @@ typedef struct {
     PyObject *name, *alg_obj, *key;
 } pjf_jwk;
 int pjf_jwk_parts(pjf_state *st, PyObject *jwk, pjf_jwk *out);
+/* When *key is a PyJWK: its parts into jwk and *key replaced by its key
+ * (borrowed from jwk). *is_jwk tells whether it was one; returns as
+ * pjf_jwk_parts (0 go on, 1 Python path, -1 error), 0 for other keys. */
+int pjf_jwk_unwrap(pjf_state *st, PyObject **key, pjf_jwk *jwk, int *is_jwk);
 void pjf_jwk_release(pjf_jwk *j);
 /* Clears OpenSSL's error queue of this thread. */
 void pjf_clear_openssl_errors(void);
