@@ -31,6 +31,7 @@ import functools
 import hashlib
 import itertools
 import json
+import os
 import sys
 import time
 import warnings
@@ -48,8 +49,18 @@ import pyjwt_fast  # noqa: E402
 REFERENCE_PYJWT = "2.15.1"
 
 # 64 bytes: at least the 512-bit minimum PyJWT wants for HS512, so neither
-# library warns (InsecureKeyLengthWarning) on any row.
-KEY = hashlib.sha512(b"pyjwt-fast benchmark key").digest()
+# library warns (InsecureKeyLengthWarning) on any row. Two forms
+# (--secret, or PJF_BENCH_SECRET for the callgrind subprocesses): random
+# bytes, and text as an application reads it from its configuration (PyJWT
+# scans a secret's text for PEM / SSH / JWK shapes on every call, which
+# costs it about 3 us more than on random bytes; pyjwt_fast keeps the
+# verdict with the key's cached state).
+SECRETS = {
+    "bytes": hashlib.sha512(b"pyjwt-fast benchmark key").digest(),
+    "text": hashlib.sha512(b"pyjwt-fast benchmark key").hexdigest()[:64],
+}
+SECRET_FORM = os.environ.get("PJF_BENCH_SECRET", "bytes")
+KEY: Any = SECRETS.get(SECRET_FORM, SECRETS["bytes"])
 ISSUER = "https://auth.example.com"
 AUDIENCE = "https://api.example.com"
 KID = "2024-06-signing-key"
@@ -200,11 +211,18 @@ def machine_info() -> Dict[str, Any]:
 _t = bl.fmt_time
 
 
+def _secret_text() -> str:
+    if isinstance(KEY, str):
+        return f"{len(KEY)}-character text (str; --secret text)"
+    return f"{len(KEY)} random bytes (--secret bytes)"
+
+
 def print_text(info: Dict[str, Any], results: List[Dict[str, Any]], settings: Dict[str, Any]) -> None:
     bl.print_info_text(info)
     print(f"{'method:':22} {settings['repeats']} interleaved repeats per library and row, "
           f"batches of ~{settings['batch_ms']:.0f} ms; median per op, min, IQR"
           f"{'; clock: process CPU time' if settings.get('clock') == 'cpu' else ''}")
+    print(f"{'secret:':22} {_secret_text()}")
     print()
     head = (f"{'operation':28} {'pyjwt_fast':>11} {'min':>10} {'IQR':>9}   "
             f"{'PyJWT':>11} {'min':>10} {'IQR':>9}   {'ratio':>7}  {'paired IQR':>13}")
@@ -225,6 +243,7 @@ def print_markdown(info: Dict[str, Any], results: List[Dict[str, Any]], settings
     print(f"- method: {settings['repeats']} interleaved repeats per library and row, "
           f"batches of ~{settings['batch_ms']:.0f} ms (timeit, GC off during a batch)"
           f"{'; clock: process CPU time' if settings.get('clock') == 'cpu' else ''}")
+    print(f"- secret: {_secret_text()}")
     print()
     print("| operation | pyjwt_fast median | min | IQR | PyJWT median | min | IQR | PyJWT / pyjwt_fast |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -303,7 +322,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "(rows from --only, default hs256-encode and hs256-decode)")
     ap.add_argument("--callgrind-n", default="2000,4000",
                     help="loop lengths for --callgrind; per op = difference / length difference")
+    ap.add_argument("--secret", choices=sorted(SECRETS), default=None,
+                    help="the HMAC secret's form: random bytes (default) or text, as apps configure it")
     args = ap.parse_args(argv)
+    if args.secret:
+        global KEY, SECRET_FORM
+        SECRET_FORM, KEY = args.secret, SECRETS[args.secret]
+        os.environ["PJF_BENCH_SECRET"] = args.secret   # for the callgrind subprocesses
 
     try:
         check_libraries()
