@@ -1151,6 +1151,30 @@ FLAT_HEADERS = [
 ]
 
 
+def test_payload_key_forms() -> None:
+    """encode reads a payload of interned keys in one pass; keys made at run
+    time (as json.loads makes them), datetimes and a non-str iss must still
+    get PyJWT's conversions and errors."""
+    now = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    runtime = "".join(["e", "x", "p"])
+    cases = [
+        {"exp": 1, "iat": 2.5, "nbf": "x", "iss": "me"},
+        {"exp": now, "sub": "a"},
+        {runtime: now, "sub": "a"},
+        json.loads('{"exp": 1, "iss": "me", "nbf": null}'),
+        json.loads('{"iss": 5}'),
+        {"iss": 5},
+        {"iss": None},
+        {"exp": True, "iat": [1], "nbf": {"a": 1}},
+        {1: "int key", "exp": now},
+        {"".join(["i", "s", "s"]): 7},
+    ]
+    for payload in cases:
+        e = outcome(pyjwt.encode, dict(payload), SECRET, algorithm="HS256")
+        a = outcome(pyjwt_fast.encode, dict(payload), SECRET, algorithm="HS256")
+        assert_same_outcome(e, a, f"payload {safe_repr(payload)}")
+
+
 @pytest.mark.parametrize("headers", FLAT_HEADERS, ids=lambda h: safe_repr(h)[:40])
 def test_header_dict_shapes(headers: dict) -> None:
     """Small headers dicts take a path that writes the header without
