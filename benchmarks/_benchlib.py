@@ -15,6 +15,7 @@ ratios).
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import platform
 import statistics
@@ -51,6 +52,13 @@ def check_libraries(pyjwt: Any, pyjwt_fast: Any, reference: str) -> None:
     if pyjwt.__version__ != reference:
         print(f"warning: PyJWT is {pyjwt.__version__}, not the reference {reference}",
               file=sys.stderr)
+
+
+def write_json(path: str, data: Dict[str, Any]) -> None:
+    """The results of a run as indented JSON (--json)."""
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
 
 
 # ---------------------------------------------------------------- timing

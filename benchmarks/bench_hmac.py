@@ -30,7 +30,6 @@ import argparse
 import functools
 import hashlib
 import itertools
-import json
 import os
 import sys
 import time
@@ -353,9 +352,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 2
         print_instructions(counts, args.markdown)
         if args.json:
-            with open(args.json, "w") as f:
-                json.dump({"machine": machine_info(), "callgrind": counts}, f, indent=2)
-                f.write("\n")
+            bl.write_json(args.json, {"machine": machine_info(), "callgrind": counts})
         return 0
 
     repeats = args.repeats or (5 if args.quick else 15)
@@ -379,9 +376,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     (print_markdown if args.markdown else print_text)(info, results, settings)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": info, "settings": settings, "results": results}, f, indent=2)
-            f.write("\n")
+        bl.write_json(args.json, {"machine": info, "settings": settings, "results": results})
     return 0
 
 

@@ -410,9 +410,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         with open(args.markdown, "w") as f:
             f.write(markdown(info, settings, summary))
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": info, "settings": settings, "results": results}, f, indent=2)
-            f.write("\n")
+        bl.write_json(args.json, {"machine": info, "settings": settings, "results": results})
     return 0
 
 
