@@ -24,9 +24,11 @@ re-parses and checks the private key on each call: tens of ms):
               (the DER <-> raw r||s conversion is the JWT library's work)
   C floor     pyjwt_fast's own sign / verify step alone,
               `pyjwt_fast._native.pk_sign(alg, key_obj, msg)` / `pk_verify(...)`:
-              the same libcrypto as pyjwt_fast (cryptography bundles its own
-              OpenSSL, often another version), so pyjwt_fast - C floor is the
-              JWT work (JSON, base64url, claims, the call) exactly
+              the same route as pyjwt_fast takes (the extension's libcrypto,
+              or cryptography's for the key classes handed to it where that
+              is a newer OpenSSL: P-384, P-521, Ed448, Ed25519 signing), so
+              pyjwt_fast - C floor is the JWT work (JSON, base64url, claims,
+              the call) exactly
 
 Before anything is timed: tokens from each library verify under the other,
 RS and EdDSA tokens are byte-identical, decode results equal the payload,

@@ -425,8 +425,11 @@ static int verify_pk(pjf_state *st, int alg, PyObject *key, const pjf_loaded *ld
         pjf_pkey_release(&k);
         return -1;
     }
-    int ok = pjf_pk_verify(st, alg, &k, ld->tok, ld->sig_start - 1, ld->signature.data, ld->signature.len);
+    int ok = pjf_pk_verify(st, alg, key, &k, ld->tok, ld->sig_start - 1, ld->signature.data,
+                           ld->signature.len);
     pjf_pkey_release(&k);
+    if (ok < 0)
+        return -1;
     if (!ok)
         return pjf_raise_int(st->InvalidSignatureError, "Signature verification failed");
     return 0;

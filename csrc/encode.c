@@ -176,7 +176,7 @@ static int sign(pjf_state *st, PyObject *alg_obj, PyObject *key, int enforce,
         if (r == 0 && pjf_pk_key_fits(palg, &k, 1)) {
             r = pjf_pk_check_key_length(st, palg, &k, enforce);
             if (r == 0)
-                r = pjf_pk_sign(st, palg, &k, input, input_len, sig);
+                r = pjf_pk_sign(st, palg, key, &k, input, input_len, sig);
             pjf_pkey_release(&k);
             return r;
         }

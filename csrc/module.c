@@ -424,7 +424,12 @@ static int module_exec(PyObject *module)
 
     if (PyModule_AddIntConstant(module, "MAX_TOKEN_LENGTH", PJF_MAX_TOKEN_LEN) < 0
         || PyModule_AddIntConstant(module, "JSON_MAX_DEPTH", PJF_JSON_MAX_DEPTH) < 0
-        || PyModule_AddStringConstant(module, "OPENSSL_VERSION", OpenSSL_version(OPENSSL_VERSION)) < 0)
+        || PyModule_AddStringConstant(module, "OPENSSL_VERSION", OpenSSL_version(OPENSSL_VERSION)) < 0
+        || PyModule_AddIntConstant(module, "OPENSSL_VERSION_NUMBER", (long)OpenSSL_version_num()) < 0
+        || PyModule_AddIntConstant(module, "PKD_P384", PJF_PKD_P384) < 0
+        || PyModule_AddIntConstant(module, "PKD_P521", PJF_PKD_P521) < 0
+        || PyModule_AddIntConstant(module, "PKD_ED25519", PJF_PKD_ED25519) < 0
+        || PyModule_AddIntConstant(module, "PKD_ED448", PJF_PKD_ED448) < 0)
         return -1;
     return 0;
 }
@@ -451,7 +456,7 @@ static int module_exec(PyObject *module)
     X(s_verify_jti) X(s_require) X(s_strict_aud)                               \
     X(s_enforce_minimum_key_length) X(s_total_seconds) X(s_default)            \
     X(s_empty) X(sep_tuple) X(FastMethod_type) X(zero)                         \
-    X(s_algorithm_name) X(s_Algorithm) X(s_key)
+    X(s_algorithm_name) X(s_Algorithm) X(s_key) X(pk_delegate)
 
 static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {

@@ -164,6 +164,9 @@ typedef struct {
     PyObject *key_der;            /* callable: key object -> DER bytes | None */
     PyObject *PyJWK_type;
     int der_keys;                 /* DER key bytes accepted (no cryptography) */
+    PyObject *pk_delegate;        /* callable (alg, key, msg[, sig]) or NULL: signatures
+                                   * made by cryptography's libcrypto (pk_delegate_mask) */
+    int pk_delegate_mask;         /* PJF_PKD_* bits: sign; the same << 8: verify */
     int ready;
 
     /* Interned strings. */
@@ -336,6 +339,8 @@ enum {
 };
 enum { PJF_KT_RSA = 1, PJF_KT_EC, PJF_KT_ED25519, PJF_KT_ED448 };
 enum { PJF_CURVE_P256 = 0, PJF_CURVE_P384, PJF_CURVE_P521, PJF_CURVE_K256 };
+/* Key classes whose signatures may go to cryptography (pk_delegate). */
+enum { PJF_PKD_P384 = 1, PJF_PKD_P521 = 2, PJF_PKD_ED25519 = 4, PJF_PKD_ED448 = 8 };
 enum { PJF_FORM_PEM_PRIVATE = 1, PJF_FORM_PEM_PUBLIC, PJF_FORM_SSH, PJF_FORM_DER_PRIVATE,
        PJF_FORM_DER_PUBLIC };
 
@@ -361,10 +366,13 @@ int pjf_pk_alg_of(pjf_state *st, PyObject *alg_obj);
  * raising: the family and curve match, and the key has the needed half. */
 int pjf_pk_key_fits(int alg, const pjf_pkey *k, int for_sign);
 int pjf_pk_check_key_length(pjf_state *st, int alg, const pjf_pkey *k, int enforce);
-/* Appends the JWS signature (ECDSA as raw r || s). 0, or -1. */
-int pjf_pk_sign(pjf_state *st, int alg, const pjf_pkey *k, const char *msg, Py_ssize_t n, pjf_buf *out);
-/* 1 valid, 0 invalid (never raises). */
-int pjf_pk_verify(pjf_state *st, int alg, const pjf_pkey *k, const char *msg, Py_ssize_t n,
+/* Appends the JWS signature (ECDSA as raw r || s) of msg under k, which
+ * pjf_pkey_get made from key. 0, or -1. */
+int pjf_pk_sign(pjf_state *st, int alg, PyObject *key, const pjf_pkey *k, const char *msg, Py_ssize_t n,
+                pjf_buf *out);
+/* 1 valid, 0 invalid; -1 with an exception only where the signature went to
+ * cryptography (pk_delegate) and it raised, as PyJWT's verify would. */
+int pjf_pk_verify(pjf_state *st, int alg, PyObject *key, const pjf_pkey *k, const char *msg, Py_ssize_t n,
                   const char *sig, Py_ssize_t siglen);
 
 /* Method tables of the files that export functions to Python. */

@@ -94,6 +94,9 @@ _native._setup(
     sha512=_hashlib.sha512,
 )
 
+if _alg.has_crypto and _alg._pk_delegation_mask():
+    _native._pk_set_delegate(_alg._pk_delegate, _alg._pk_delegation_mask())
+
 __version__ = "2.15.1"
 """The PyJWT version whose API this package implements."""
 

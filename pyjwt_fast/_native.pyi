@@ -4,6 +4,11 @@ from typing import Any, Callable, Optional, Union
 MAX_TOKEN_LENGTH: int
 JSON_MAX_DEPTH: int
 OPENSSL_VERSION: str
+OPENSSL_VERSION_NUMBER: int
+PKD_P384: int
+PKD_P521: int
+PKD_ED25519: int
+PKD_ED448: int
 
 class FastMethod:
     """The module-level encode / decode / decode_complete: C argument matching,
@@ -64,3 +69,4 @@ def pk_sign(alg: int, key: Any, msg: bytes) -> Optional[bytes]: ...
 def pk_verify(alg: int, key: Any, msg: bytes, sig: bytes) -> Optional[bool]: ...
 def pk_info(key: Any) -> Optional[tuple[int, int, int, int]]: ...
 def _pk_cache_size() -> int: ...
+def _pk_set_delegate(fn: Optional[Callable[..., Any]], mask: int) -> None: ...

@@ -4,8 +4,8 @@
     bytes / cryptography key objects, header dicts, options, audience lists,
     json_encoder classes, hook objects) have the same reference count before and
     after 1000 calls, on the success path and on every error path we can provoke,
-    for HS256, RS256, ES256 and EdDSA. The same loop also watches
-    ``sys.getallocatedblocks()`` (pymalloc blocks: a leaked exception, message
+    for HS256, RS256, ES256, ES384 and EdDSA (Ed25519 and Ed448). The same loop
+    also watches ``sys.getallocatedblocks()`` (pymalloc blocks: a leaked exception, message
     string or parsed dict made inside C shows up there even though the caller
     never sees it).
 (b) Process memory: RSS (from /proc/self/statm) of a fresh subprocess is flat
@@ -82,6 +82,14 @@ EC_OTHER_PUB_PEM = _read("p256b_pub_spki.pem")
 ED_PRIV_PEM = _read("ed25519_priv_pkcs8.pem")
 ED_PUB_PEM = _read("ed25519_pub_spki.pem")
 ED_OTHER_PUB_PEM = _read("ed25519b_pub_spki.pem")
+# P-384 and Ed448: the classes whose signatures may go through cryptography
+# (pyjwt_fast.algorithms._pk_delegate) rather than the extension's libcrypto.
+P384_PRIV_PEM = _read("p384_priv_pkcs8.pem")
+P384_PUB_PEM = _read("p384_pub_spki.pem")
+P384_OTHER_PUB_PEM = _read("p384b_pub_spki.pem")
+ED448_PRIV_PEM = _read("ed448_priv_pkcs8.pem")
+ED448_PUB_PEM = _read("ed448_pub_spki.pem")
+ED448_OTHER_PUB_PEM = _read("ed448b_pub_spki.pem")
 
 RSA_PRIV_OBJ = serialization.load_pem_private_key(RSA_PRIV_PEM.encode(), None)
 RSA_PUB_OBJ = RSA_PRIV_OBJ.public_key()
@@ -89,6 +97,8 @@ EC_PRIV_OBJ = serialization.load_pem_private_key(EC_PRIV_PEM.encode(), None)
 EC_PUB_OBJ = EC_PRIV_OBJ.public_key()
 ED_PRIV_OBJ = serialization.load_pem_private_key(ED_PRIV_PEM.encode(), None)
 ED_PUB_OBJ = ED_PRIV_OBJ.public_key()
+P384_PRIV_OBJ = serialization.load_pem_private_key(P384_PRIV_PEM.encode(), None)
+P384_PUB_OBJ = P384_PRIV_OBJ.public_key()
 
 def _jwk(key, alg, family):
     return jwt.PyJWK(family.to_jwk(key, as_dict=True), algorithm=alg)
@@ -120,6 +130,11 @@ KEYSETS = {
         ("pem-str", ED_PRIV_PEM, ED_PUB_PEM, ED_OTHER_PUB_PEM),
         ("pem-bytes", ED_PRIV_PEM.encode(), ED_PUB_PEM.encode(), ED_OTHER_PUB_PEM.encode()),
         ("crypto-obj", ED_PRIV_OBJ, ED_PUB_OBJ, ED_OTHER_PUB_PEM),
+        ("ed448-pem-str", ED448_PRIV_PEM, ED448_PUB_PEM, ED448_OTHER_PUB_PEM),
+    ],
+    "ES384": [
+        ("pem-str", P384_PRIV_PEM, P384_PUB_PEM, P384_OTHER_PUB_PEM),
+        ("crypto-obj", P384_PRIV_OBJ, P384_PUB_OBJ, P384_OTHER_PUB_PEM),
     ],
 }
 

@@ -24,7 +24,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${PYTHON:-python3}"
 if [ "$#" -eq 0 ]; then
     set -- tests/test_api_hmac.py tests/test_vectors.py tests/test_json_native.py \
-        tests/test_pubkey_vectors.py tests/test_hostile.py tests/test_leaks.py -k "not rss"
+        tests/test_pubkey_vectors.py tests/test_pk_delegate.py tests/test_hostile.py \
+        tests/test_leaks.py -k "not rss"
 fi
 
 SCRATCH="$(mktemp -d /tmp/pjf-sanitize.XXXXXX)"
