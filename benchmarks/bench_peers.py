@@ -701,8 +701,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     notes: List[str] = []
     python_peers = [adapters[lib].label for lib in libs if not adapters[lib].native]
+    handed_off = getattr(getattr(pyjwt_fast, "algorithms", None), "_pk_delegation_mask", lambda: 0)()
+    ours = ("the system libcrypto, except Ed25519 signing, which it hands to cryptography (a later OpenSSL "
+            "release series)" if handed_off else "the system libcrypto")
     notes.append(f"{', '.join(python_peers)} sign and verify with cryptography {cryptography.__version__} (its own "
-                 "OpenSSL, in the header); pyjwt_fast with the system libcrypto; the native peers with the crypto "
+                 f"OpenSSL, in the header); pyjwt_fast with {ours}; the native peers with the crypto "
                  "built into their wheels")
     times: Dict[str, Dict[str, Any]] = {}
     row_errors: Dict[str, str] = {}
