@@ -388,10 +388,35 @@ static const char *short_ascii(PyObject *s, Py_ssize_t *len)
     return (const char *)PyUnicode_DATA(s);
 }
 
+/* A short ASCII text copied out of its str (the cache key must not point
+ * into objects that code run later could release). */
+typedef struct {
+    const char *text;
+    Py_ssize_t len;
+} key_part;
+
+/* The one pair of a headers argument the segment cache can key on: an exact
+ * str key other than alg, typ and b64 (which change the header's shape)
+ * with an exact str value, both short ASCII. 1 and the parts, or 0. */
+static int single_pair(PyObject *headers, key_part *k, key_part *v)
+{
+    Py_ssize_t pos = 0;
+    PyObject *ko, *vo;
+    if (PyDict_GET_SIZE(headers) != 1 || !PyDict_Next(headers, &pos, &ko, &vo))
+        return 0;
+    if ((k->text = short_ascii(ko, &k->len)) == NULL || (v->text = short_ascii(vo, &v->len)) == NULL)
+        return 0;
+    static const char *const shaping[] = {"alg", "typ", "b64"};
+    for (int i = 0; i < 3; i++)
+        if (k->len == 3 && memcmp(k->text, shaping[i], 3) == 0)
+            return 0;
+    return 1;
+}
+
 /* Appends the header segment (base64url of the header JSON) to buf, using
- * json as scratch space past its current end. The plain header of the usual
- * call is a function of alg, typ and the key order alone: its segment is
- * kept for the next call. */
+ * json as scratch space past its current end. The header of the usual call
+ * is a function of alg, typ, the key order and at most one str pair of
+ * headers ({"kid": ...}): its segment is kept for the next call. */
 static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *jws, PyObject *alg,
                           PyObject *headers, PyObject *json_encoder, int sort_headers)
 {
@@ -399,14 +424,31 @@ static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *
     if (typ == NULL)
         return -1;
     Py_ssize_t alen = 0, tlen = 0;
-    const char *a = headers == NULL ? short_ascii(alg, &alen) : NULL;
-    const char *t = a != NULL ? short_ascii(typ, &tlen) : NULL;
+    key_part hk = {NULL, 0}, hv = {NULL, 0};
+    char kbuf[PJF_EHCACHE_STR], vbuf[PJF_EHCACHE_STR];
+    int has_pair = headers != NULL;
+    const char *a = NULL, *t = NULL;
+    if (!has_pair || single_pair(headers, &hk, &hv)) {
+        a = short_ascii(alg, &alen);
+        t = a != NULL ? short_ascii(typ, &tlen) : NULL;
+    }
+    if (t != NULL && has_pair) {
+        memcpy(kbuf, hk.text, (size_t)hk.len);
+        memcpy(vbuf, hv.text, (size_t)hv.len);
+        hk.text = kbuf;
+        hv.text = vbuf;
+    }
     int sorted = sort_headers != 0;
     if (t != NULL) {
         for (int i = 0; i < PJF_EHCACHE_SLOTS; i++) {
             if (st->ehcache[i].used && st->ehcache[i].sorted == sorted && st->ehcache[i].alg_len == alen
-                && st->ehcache[i].typ_len == tlen && memcmp(st->ehcache[i].alg, a, (size_t)alen) == 0
-                && memcmp(st->ehcache[i].typ, t, (size_t)tlen) == 0) {
+                && st->ehcache[i].typ_len == tlen && st->ehcache[i].has_pair == has_pair
+                && memcmp(st->ehcache[i].alg, a, (size_t)alen) == 0
+                && memcmp(st->ehcache[i].typ, t, (size_t)tlen) == 0
+                && (!has_pair
+                    || (st->ehcache[i].key_len == hk.len && st->ehcache[i].val_len == hv.len
+                        && memcmp(st->ehcache[i].key, hk.text, (size_t)hk.len) == 0
+                        && memcmp(st->ehcache[i].val, hv.text, (size_t)hv.len) == 0))) {
                 Py_DECREF(typ);
                 return pjf_buf_put(buf, st->ehcache[i].seg, st->ehcache[i].seg_len);
             }
@@ -425,10 +467,17 @@ static int header_segment(pjf_state *st, pjf_buf *buf, pjf_buf *json, PyObject *
         st->ehcache_next = (i + 1) % PJF_EHCACHE_SLOTS;
         st->ehcache[i].used = 1;
         st->ehcache[i].sorted = sorted;
+        st->ehcache[i].has_pair = has_pair;
         st->ehcache[i].alg_len = alen;
         st->ehcache[i].typ_len = tlen;
+        st->ehcache[i].key_len = hk.len;
+        st->ehcache[i].val_len = hv.len;
         memcpy(st->ehcache[i].alg, a, (size_t)alen);
         memcpy(st->ehcache[i].typ, t, (size_t)tlen);
+        if (has_pair) {
+            memcpy(st->ehcache[i].key, hk.text, (size_t)hk.len);
+            memcpy(st->ehcache[i].val, hv.text, (size_t)hv.len);
+        }
         memcpy(st->ehcache[i].seg, buf->data + seg_start, (size_t)seg_len);
         st->ehcache[i].seg_len = seg_len;
     }

@@ -71,7 +71,7 @@ static inline int pjf_buf_putc(pjf_buf *b, char c)
 /* Verified-header cache: slots, and the longest header segment kept. */
 #define PJF_HCACHE_SLOTS 8
 #define PJF_HCACHE_SEG 256
-#define PJF_EHCACHE_SLOTS 4
+#define PJF_EHCACHE_SLOTS 8
 #define PJF_EHCACHE_STR 32
 #define PJF_EHCACHE_SEG 160   /* longer segments (strings with many escapes) are not kept */
 
@@ -197,12 +197,14 @@ typedef struct {
     } hcache[PJF_HCACHE_SLOTS];
     int hcache_next;
 
-    /* Encoded plain headers ({"typ":T,"alg":A}, no headers argument) by the
-     * ASCII text of alg and typ and the key order (encode.c). */
+    /* Encoded headers {"typ":T,"alg":A} and {"typ":T,"alg":A,K:V} (a headers
+     * argument of one str pair, such as {"kid": ...}) by the ASCII text of
+     * alg, typ, K and V and the key order (encode.c). */
     struct {
-        int used, sorted;
-        Py_ssize_t alg_len, typ_len, seg_len;
+        int used, sorted, has_pair;
+        Py_ssize_t alg_len, typ_len, key_len, val_len, seg_len;
         char alg[PJF_EHCACHE_STR], typ[PJF_EHCACHE_STR];
+        char key[PJF_EHCACHE_STR], val[PJF_EHCACHE_STR];
         char seg[PJF_EHCACHE_SEG];
     } ehcache[PJF_EHCACHE_SLOTS];
     int ehcache_next;

@@ -1141,6 +1141,36 @@ def test_plain_header_segments_follow_every_input() -> None:
         o_jws.header_typ, f_jws.header_typ = saved
 
 
+def test_single_pair_header_segments_follow_every_input() -> None:
+    """A headers argument of one str pair ({"kid": ...}) has its encoded
+    header kept between calls too: every change of the pair's key or value,
+    typ, alg or key order, alternating with other shapes, must give PyJWT's
+    bytes and never a stale segment."""
+    payload = {"a": 1}
+    pairs = [
+        {"kid": "k1"}, {"kid": "k2"}, {"kid": "k1"}, {"kie": "k1"}, {"kid": "k1x"}, {"kid": ""},
+        {"": "k1"}, {"x5t": "k1"}, {"kid": 'q"uote\\'}, {"kid": "x" * 32}, {"kid": "x" * 33},
+        {"kid": "é"}, {"kid": "k1"}, {"typ": "k1"}, {"alg": "HS256"}, {"b64": "k1"}, {"kid": 1},
+        {"kid": "k1", "x": "y"}, {}, None, {"kid": "k1"}, {"cty": "JWT"}, {"kid": "k1"},
+    ]
+    o_jws, f_jws = jwt.api_jwt._jwt_global_obj._jws, pyjwt_fast.api_jwt._jwt_global_obj._jws
+    saved = (o_jws.header_typ, f_jws.header_typ)
+    try:
+        for typ in ["JWT", "", "at+jwt", "JWT"]:
+            o_jws.header_typ = f_jws.header_typ = typ
+            for alg in ["HS256", "HS512", "HS256"]:
+                for sort in (True, False):
+                    for headers in pairs:
+                        h1 = None if headers is None else dict(headers)
+                        h2 = None if headers is None else dict(headers)
+                        e = outcome(pyjwt.encode, payload, SECRET, algorithm=alg, headers=h1, sort_headers=sort)
+                        a = outcome(pyjwt_fast.encode, payload, SECRET, algorithm=alg, headers=h2,
+                                    sort_headers=sort)
+                        assert_same_outcome(e, a, f"typ={typ!r} alg={alg} sort={sort} headers={safe_repr(headers)}")
+    finally:
+        o_jws.header_typ, f_jws.header_typ = saved
+
+
 FLAT_HEADERS = [
     {"kid": "k1"}, {"kid": "k1", "typ": "at+jwt"}, {"typ": ""}, {"typ": None}, {"typ": 0}, {"typ": False},
     {"typ": "JWT", "kid": "x"}, {"alg": "HS512"}, {"alg": "HS256", "kid": "a"}, {"b64": True}, {"b64": 0},
