@@ -353,6 +353,7 @@ typedef struct {
     int is_private;
     int bits;
     int form;         /* PJF_FORM_* */
+    int not_utf8;     /* key bytes that are not UTF-8 (OKPAlgorithm decodes them) */
 } pjf_pkey;
 
 /* The parsed key for a PEM/DER/SSH str or bytes, or a cryptography key

@@ -393,7 +393,9 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
     struct pjf_pk_cache *c = get_cache(st);
     if (c == NULL)
         return -1;
-    Py_hash_t ph = PyObject_Hash(holder);
+    /* A subclass's own __hash__ says nothing about the text (and may raise):
+     * entries are told apart by the text itself, the hash only narrows. */
+    Py_hash_t ph = (PyUnicode_CheckExact(holder) || PyBytes_CheckExact(holder)) ? PyObject_Hash(holder) : 0;
     if (ph == -1)
         return -1;
     uint64_t h = (uint64_t)ph ^ ((uint64_t)n << 1) ^ (uint64_t)PyUnicode_Check(holder);
@@ -421,6 +423,20 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
         /* DER from a caller only where PyJWT's loaders are absent (no
          * cryptography): with them, such bytes get PyJWT's refusal. */
         int taken = parse_key_bytes(k, (size_t)n, &parsed, obj != NULL || st->der_keys, obj == NULL);
+        if (taken && obj == NULL && PyBytes_Check(holder)) {
+            /* PyJWT's OKPAlgorithm.prepare_key decodes key bytes as UTF-8
+             * (UnicodeDecodeError otherwise): such keys are left to it. */
+            PyObject *text = PyUnicode_DecodeUTF8(k, n, "strict");
+            if (text == NULL) {
+                if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+                    pjf_pkey_release(&parsed);
+                    return -1;
+                }
+                PyErr_Clear();
+                parsed.not_utf8 = 1;
+            }
+            Py_XDECREF(text);
+        }
         unsigned char *copy = PyMem_Malloc((size_t)n);
         if (copy == NULL) {
             pjf_pkey_release(&parsed);
@@ -814,7 +830,7 @@ int pjf_pk_key_fits(int alg, const pjf_pkey *k, int for_sign)
         return k->type == PJF_KT_RSA && (for_sign || !k->is_private);
     if (alg <= PJF_ES256K)
         return k->type == PJF_KT_EC && k->curve == curve_of_es[alg - PJF_ES256];
-    return k->type == PJF_KT_ED25519 || k->type == PJF_KT_ED448;
+    return (k->type == PJF_KT_ED25519 || k->type == PJF_KT_ED448) && !k->not_utf8;
 }
 
 int pjf_pk_check_key_length(pjf_state *st, int alg, const pjf_pkey *k, int enforce)

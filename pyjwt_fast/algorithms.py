@@ -817,24 +817,30 @@ if has_crypto:
     # The C code's algorithm numbers, in its order.
     _PK_NAMES = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
                  "ES256", "ES384", "ES512", "ES256K", "EdDSA")
-    _pk_delegate_algs: list[Algorithm] = []
 
     @functools.lru_cache(maxsize=32)
-    def _pk_delegate_key(index: int, material: str | bytes) -> Any:
-        # PEM / SSH text parsed once per key, as the C key cache does.
+    def _pk_delegate_key(index: int, kind: type, material: str | bytes) -> Any:
+        # PEM / SSH text parsed once per key, as the C key cache does; keyed by
+        # the exact type too, so str and bytes are never compared.
         return _pk_delegate_algs[index].prepare_key(material)
 
     def _pk_delegate(index: int, key: Any, msg: bytes, sig: bytes | None = None) -> Any:
         """A signature (sig None) or its check, by cryptography, for the C path."""
-        if not _pk_delegate_algs:
-            defaults = get_default_algorithms()
-            _pk_delegate_algs.extend(defaults[name] for name in _PK_NAMES)
         alg = _pk_delegate_algs[index]
-        if isinstance(key, (str, bytes)):
-            key = _pk_delegate_key(index, key)
+        kind = type(key)
+        if kind is str or kind is bytes:
+            key = _pk_delegate_key(index, kind, key)
+        elif isinstance(key, (str, bytes)):
+            key = alg.prepare_key(key)  # a subclass: its own __eq__ / __hash__ name no key
         if sig is None:
             return alg.sign(msg, key)
         return alg.verify(msg, key, sig)
+
+if has_crypto:
+    # Built once at import: the delegate may run in several threads at once.
+    _pk_delegate_algs: tuple[Algorithm, ...] = tuple(
+        get_default_algorithms()[name] for name in _PK_NAMES
+    )
 
 if not has_crypto and not TYPE_CHECKING:  # pragma: no cover - a venv without cryptography
     from ._native_keys import (  # noqa: F401

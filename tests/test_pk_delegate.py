@@ -205,3 +205,106 @@ def test_delegate_errors_propagate():
     finally:
         _restore()
     assert jwt.decode(token, pub, algorithms=["ES384"]) == PAYLOAD
+
+
+class OddStr(str):
+    """A str whose == and hash say nothing about its text."""
+
+    def __hash__(self):
+        return 0
+
+    def __eq__(self, other):
+        return isinstance(other, str)
+
+    __ne__ = object.__ne__
+
+
+class UnhashableStr(str):
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_key_cache_goes_by_text_and_type(mode):
+    """The delegate's parsed-key cache must name a key by its exact type and
+    text, never by a str subclass's own __eq__ / __hash__."""
+    priv_a = _read("ed448_priv_pkcs8.pem")
+    pub_a, pub_b = _read("ed448_pub_spki.pem"), _read("ed448b_pub_spki.pem")
+    token = pyjwt.encode({"a": 1}, priv_a, algorithm="EdDSA")
+    for lib in (jwt, pyjwt):
+        assert lib.decode(token, OddStr(pub_a), algorithms=["EdDSA"]) == {"a": 1}
+        with pytest.raises(lib.InvalidSignatureError):
+            lib.decode(token, OddStr(pub_b), algorithms=["EdDSA"])
+        assert lib.decode(token, UnhashableStr(pub_a), algorithms=["EdDSA"]) == {"a": 1}
+        assert lib.decode(token, UnhashableStr(pub_a).encode(), algorithms=["EdDSA"]) == {"a": 1}
+    p384 = _read("p384_priv_pkcs8.pem")
+    assert jwt.encode(PAYLOAD, OddStr(p384), algorithm="ES384").count(".") == 2
+
+
+def test_str_then_bytes_of_one_key_compare_nothing():
+    """The same PEM as str and as bytes: no str/bytes comparison anywhere
+    (python -bb turns one into an error)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pyjwt_fast as jwt, jwt as pyjwt\n"
+        f"pem = open({str(KEYS / 'p384_priv_pkcs8.pem')!r}).read()\n"
+        f"pub = open({str(KEYS / 'p384_pub_spki.pem')!r}).read()\n"
+        "for key in (pem, pem.encode(), pem):\n"
+        "    tok = jwt.encode({'a': 1}, key, algorithm='ES384')\n"
+        "    assert pyjwt.decode(tok, pub, algorithms=['ES384']) == {'a': 1}\n"
+        "    assert jwt.decode(tok, pub.encode(), algorithms=['ES384']) == {'a': 1}\n"
+        "    assert jwt.decode(tok, pub, algorithms=['ES384']) == {'a': 1}\n"
+    )
+    subprocess.run([sys.executable, "-bb", "-c", code], check=True, cwd=str(KEYS.parent.parent))
+
+
+@pytest.mark.parametrize("name", ["ed448", "ed25519"])
+def test_okp_key_bytes_not_utf8(mode, name):
+    """OKPAlgorithm.prepare_key decodes key bytes as UTF-8: bytes that are
+    not give PyJWT's UnicodeDecodeError, in C or handed off."""
+    priv = _read(f"{name}_priv_pkcs8.pem").encode() + b"\xff"
+    pub = _read(f"{name}_pub_spki.pem").encode() + b"\xff"
+    token = pyjwt.encode({"a": 1}, _read(f"{name}_priv_pkcs8.pem"), algorithm="EdDSA")
+    for lib in (jwt, pyjwt):
+        with pytest.raises(UnicodeDecodeError):
+            lib.encode({"a": 1}, priv, algorithm="EdDSA")
+        with pytest.raises(UnicodeDecodeError):
+            lib.decode(token, pub, algorithms=["EdDSA"])
+
+
+def test_first_calls_from_many_threads():
+    """Many threads making their first hand-off at once all get valid tokens
+    (the delegate's algorithm table exists before any call)."""
+    import sys
+    import threading
+
+    assert [a.__class__.__name__ for a in _alg._pk_delegate_algs[6:]] == [
+        "ECAlgorithm", "ECAlgorithm", "ECAlgorithm", "ECAlgorithm", "OKPAlgorithm"]
+    pem, pub = _read("p384_priv_pkcs8.pem"), _read("p384_pub_spki.pem")
+    obj = serialization.load_pem_private_key(pem.encode(), None)
+    errors, tokens = [], []
+    barrier = threading.Barrier(8)
+
+    def work(key):
+        try:
+            barrier.wait()
+            for _ in range(5):
+                tokens.append(jwt.encode({"a": 1}, key, algorithm="ES384"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        _alg._pk_delegate_key.cache_clear()
+        threads = [threading.Thread(target=work, args=(pem if i % 2 else obj,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+    assert len(tokens) == 40
+    for tok in tokens:
+        assert pyjwt.decode(tok, pub, algorithms=["ES384"]) == {"a": 1}
