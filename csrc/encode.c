@@ -388,8 +388,8 @@ static const char *short_ascii(PyObject *s, Py_ssize_t *len)
     return (const char *)PyUnicode_DATA(s);
 }
 
-/* A short ASCII text copied out of its str (the cache key must not point
- * into objects that code run later could release). */
+/* A short ASCII text: first in its str, then copied to the stack (the
+ * cache key must not point into objects that code run later could release). */
 typedef struct {
     const char *text;
     Py_ssize_t len;

@@ -423,7 +423,8 @@ static int key_from_material(pjf_state *st, PyObject *holder, const char *k, Py_
         /* DER from a caller only where PyJWT's loaders are absent (no
          * cryptography): with them, such bytes get PyJWT's refusal. */
         int taken = parse_key_bytes(k, (size_t)n, &parsed, obj != NULL || st->der_keys, obj == NULL);
-        if (taken && obj == NULL && PyBytes_Check(holder)) {
+        if (taken && obj == NULL && PyBytes_Check(holder)
+            && (parsed.type == PJF_KT_ED25519 || parsed.type == PJF_KT_ED448)) {
             /* PyJWT's OKPAlgorithm.prepare_key decodes key bytes as UTF-8
              * (UnicodeDecodeError otherwise): such keys are left to it. */
             PyObject *text = PyUnicode_DecodeUTF8(k, n, "strict");

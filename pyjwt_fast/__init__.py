@@ -94,8 +94,10 @@ _native._setup(
     sha512=_hashlib.sha512,
 )
 
-if _alg.has_crypto and _alg._pk_delegation_mask():
-    _native._pk_set_delegate(_alg._pk_delegate, _alg._pk_delegation_mask())
+_pk_mask = _alg._pk_delegation_mask() if _alg.has_crypto else 0
+if _pk_mask:
+    _native._pk_set_delegate(_alg._pk_delegate, _pk_mask)
+del _pk_mask
 
 __version__ = "2.15.1"
 """The PyJWT version whose API this package implements."""
